@@ -1,0 +1,89 @@
+// Application tokens: ES256 JWTs this server issues at the oauth operation and demands on
+// every customer operation. Verification pins the algorithm, issuer and audience.
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { UnauthorizedError } from "../http/errors.js";
+import { newJti, SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.js";
+
+export const APPLICATION_AUDIENCE = "kibo-auth:application";
+
+export interface AppPrincipal {
+  clientId: string;
+  tenantId: number;
+  siteId: number;
+  behaviors: string[];
+}
+
+export interface AppTokens {
+  issue(principal: AppPrincipal): Promise<{ token: string; expiresInSeconds: number }>;
+  verify(token: string): Promise<AppPrincipal>;
+}
+
+export function createAppTokens(deps: {
+  keys: SigningKeys;
+  issuer: string;
+  ttlSeconds: number;
+  now: () => Date;
+}): AppTokens {
+  const { keys, issuer, ttlSeconds, now } = deps;
+  return {
+    async issue(principal) {
+      const { kid, privateKey } = keys.current();
+      const issuedAt = Math.floor(now().getTime() / 1000);
+      const token = await new SignJWT({
+        tenant: principal.tenantId,
+        site: principal.siteId,
+        behaviors: principal.behaviors,
+      })
+        .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: "JWT" })
+        .setIssuer(issuer)
+        .setAudience(APPLICATION_AUDIENCE)
+        .setSubject(principal.clientId)
+        .setJti(newJti())
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + ttlSeconds)
+        .sign(privateKey);
+      return { token, expiresInSeconds: ttlSeconds };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = header.kid ? await keys.publicKeyFor(header.kid) : undefined;
+            if (!key) throw new joseErrors.JWKSNoMatchingKey();
+            return key;
+          },
+          {
+            algorithms: [SIGNING_ALGORITHM],
+            issuer,
+            audience: APPLICATION_AUDIENCE,
+            currentDate: now(),
+            requiredClaims: ["exp", "sub", "jti"],
+          },
+        );
+        const { sub, tenant, site, behaviors } = payload;
+        if (
+          typeof sub !== "string" ||
+          !Number.isInteger(tenant) ||
+          !Number.isInteger(site) ||
+          !Array.isArray(behaviors) ||
+          !behaviors.every((item) => typeof item === "string")
+        ) {
+          throw new UnauthorizedError("The application token lacks required claims.");
+        }
+        return {
+          clientId: sub,
+          tenantId: tenant as number,
+          siteId: site as number,
+          behaviors: behaviors as string[],
+        };
+      } catch (error) {
+        if (error instanceof UnauthorizedError) throw error;
+        const expired = error instanceof joseErrors.JWTExpired;
+        throw new UnauthorizedError(
+          expired ? "The application token has expired." : "The application token is not valid.",
+        );
+      }
+    },
+  };
+}

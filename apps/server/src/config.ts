@@ -1,0 +1,154 @@
+// Environment -> frozen Config, validated once at start-up. The only module that reads
+// process.env (via the `env` argument); a bad value stops start-up with a message naming it.
+import { z } from "zod";
+
+/** The platform's hard caps: no tenant setting or request may exceed them. */
+export const HARD_CAPS = Object.freeze({
+  accessTokenTtlMinutes: 1440, // minutes: one day
+  refreshTokenTtlMinutes: 129_600, // minutes: 90 days
+});
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const EnvSchema = z
+  .object({
+    PORT: int(0, 65_535).default(8080),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATABASE_URL: z.string().min(1).default("./data/kibo-auth.sqlite"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    NODE_ENV: z.string().default("production"),
+    BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+    TOKEN_ISSUER: z.string().min(1).default("kibo-auth"),
+    APP_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
+    TOKEN_ACCESS_TTL_MINUTES: int(1, HARD_CAPS.accessTokenTtlMinutes).default(30),
+    TOKEN_REFRESH_TTL_MINUTES: int(1, HARD_CAPS.refreshTokenTtlMinutes).default(43_200),
+    TENANT_MAX_ACCESS_TTL_MINUTES: int(1, HARD_CAPS.accessTokenTtlMinutes).default(
+      HARD_CAPS.accessTokenTtlMinutes,
+    ),
+    TENANT_MAX_REFRESH_TTL_MINUTES: int(1, HARD_CAPS.refreshTokenTtlMinutes).default(
+      HARD_CAPS.refreshTokenTtlMinutes,
+    ),
+    TWO_FACTOR_POLICY: z.enum(["off", "new-device"]).default("off"),
+    SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
+    APP_CLIENT_ID: z.string().min(1).max(200).optional(),
+    APP_SHARED_SECRET: z.string().min(16).max(200).optional(),
+    APP_BEHAVIORS: csv.default([]),
+    TENANT_ID: int(1, 2_147_483_647).default(1000),
+    TENANT_NAME: z.string().min(1).default("Development Tenant"),
+    TENANT_DOMAIN: z.string().min(1).optional(),
+    SITE_ID: int(1, 2_147_483_647).default(2000),
+    SITE_NAME: z.string().min(1).default("Development Site"),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.APP_CLIENT_ID) !== Boolean(env.APP_SHARED_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_SHARED_SECRET"],
+        message: "APP_CLIENT_ID and APP_SHARED_SECRET go together",
+      });
+    }
+    if (env.TOKEN_ACCESS_TTL_MINUTES > env.TENANT_MAX_ACCESS_TTL_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOKEN_ACCESS_TTL_MINUTES"],
+        message: "must not exceed TENANT_MAX_ACCESS_TTL_MINUTES",
+      });
+    }
+    if (env.TOKEN_REFRESH_TTL_MINUTES > env.TENANT_MAX_REFRESH_TTL_MINUTES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOKEN_REFRESH_TTL_MINUTES"],
+        message: "must not exceed TENANT_MAX_REFRESH_TTL_MINUTES",
+      });
+    }
+  });
+
+export type TwoFactorPolicy = "off" | "new-device";
+
+export interface ApplicationConfig {
+  clientId: string;
+  sharedSecret: string;
+  behaviors: string[];
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  development: boolean;
+  bodyLimitBytes: number;
+  tokens: {
+    issuer: string;
+    appTokenTtlSeconds: number;
+    accessTtlMinutes: number;
+    refreshTtlMinutes: number;
+    tenantMaxAccessTtlMinutes: number;
+    tenantMaxRefreshTtlMinutes: number;
+    signingPrivateKeyPem: string | undefined;
+  };
+  twoFactorPolicy: TwoFactorPolicy;
+  tenant: { id: number; name: string; domain: string | undefined };
+  site: { id: number; name: string };
+  /** The application named by APP_CLIENT_ID, upserted at start; undefined when none is configured. */
+  application: ApplicationConfig | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  // Empty strings count as unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    development: e.NODE_ENV === "development",
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    tokens: {
+      issuer: e.TOKEN_ISSUER,
+      appTokenTtlSeconds: e.APP_TOKEN_TTL_SECONDS,
+      accessTtlMinutes: e.TOKEN_ACCESS_TTL_MINUTES,
+      refreshTtlMinutes: e.TOKEN_REFRESH_TTL_MINUTES,
+      tenantMaxAccessTtlMinutes: e.TENANT_MAX_ACCESS_TTL_MINUTES,
+      tenantMaxRefreshTtlMinutes: e.TENANT_MAX_REFRESH_TTL_MINUTES,
+      signingPrivateKeyPem: e.SIGNING_PRIVATE_KEY,
+    },
+    twoFactorPolicy: e.TWO_FACTOR_POLICY,
+    tenant: { id: e.TENANT_ID, name: e.TENANT_NAME, domain: e.TENANT_DOMAIN },
+    site: { id: e.SITE_ID, name: e.SITE_NAME },
+    application:
+      e.APP_CLIENT_ID && e.APP_SHARED_SECRET
+        ? {
+            clientId: e.APP_CLIENT_ID,
+            sharedSecret: e.APP_SHARED_SECRET,
+            behaviors: e.APP_BEHAVIORS,
+          }
+        : undefined,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

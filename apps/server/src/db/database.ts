@@ -1,0 +1,88 @@
+// createDb(url) -> Kysely over SQLite or PostgreSQL. The only module that knows which dialect
+// is in use: a file path or `file:` URL is SQLite (better-sqlite3, WAL), `postgres://` is a pg pool.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** PostgreSQL only: the schema every table lives in, when not the default one. */
+  schema: string | undefined;
+  /** Answers whether the database takes a query right now (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** PostgreSQL only: the schema to create and use (tests isolate themselves with it). */
+  schema?: string;
+  /** PostgreSQL only: pool size. */
+  poolSize?: number;
+}
+
+export function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
+}
+
+export function createDb(url: string, options: DbOptions = {}): Db {
+  return dialectOf(url) === "postgres" ? createPostgres(url, options) : createSqlite(url);
+}
+
+function createSqlite(url: string): Db {
+  const path =
+    url === ":memory:" ? url : url.startsWith("file:") ? fileURLToPath(url) : resolve(url);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  // WAL lets readers proceed while one writer commits; the busy timeout makes a second
+  // process on the same file wait for the lock instead of failing at once.
+  database.pragma("journal_mode = WAL");
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  database.pragma("synchronous = NORMAL");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    kysely,
+    dialect: "sqlite",
+    schema: undefined,
+    ping: () => pingWith(kysely),
+    close: () => kysely.destroy(),
+  };
+}
+
+function createPostgres(url: string, options: DbOptions): Db {
+  const schema = options.schema;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error("invalid schema name");
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // A dead server must not hang requests: fail fast, let /readyz report it.
+    connectionTimeoutMillis: 5000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on("error", () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    dialect: "postgres",
+    schema,
+    ping: () => pingWith(kysely),
+    close: () => kysely.destroy(),
+  };
+}
+
+async function pingWith(kysely: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(kysely);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,86 @@
+// Named domain errors (one per failure) and the single function that maps any error to a
+// status and Kibo's error body. Services throw these; nothing else builds error responses.
+import type { ErrorCode, KiboErrorBody } from "./error-schema.js";
+
+export interface FieldProblem {
+  /** The offending field's path, such as `account.emailAddress`. */
+  name: string;
+  value: string;
+}
+
+export abstract class ApiError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+  abstract readonly errorCode: ErrorCode;
+  readonly problems: FieldProblem[];
+  constructor(message: string, problems: FieldProblem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
+}
+
+export class InvalidParameterError extends ApiError {
+  override name = "InvalidParameterError";
+  readonly status = 400;
+  readonly errorCode = "MISSING_OR_INVALID_PARAMETER";
+}
+
+export class UnauthorizedError extends ApiError {
+  override name = "UnauthorizedError";
+  readonly status = 401;
+  readonly errorCode = "UNAUTHORIZED";
+}
+
+export class ForbiddenError extends ApiError {
+  override name = "ForbiddenError";
+  readonly status = 403;
+  readonly errorCode = "FORBIDDEN";
+}
+
+export class NotFoundError extends ApiError {
+  override name = "NotFoundError";
+  readonly status = 404;
+  readonly errorCode = "ITEM_NOT_FOUND";
+}
+
+export class ConflictError extends ApiError {
+  override name = "ConflictError";
+  readonly status = 409;
+  readonly errorCode = "VALIDATION_CONFLICT";
+}
+
+export class PayloadTooLargeError extends ApiError {
+  override name = "PayloadTooLargeError";
+  readonly status = 413;
+  readonly errorCode = "REQUEST_ENTITY_TOO_LARGE";
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  override name = "UnsupportedMediaTypeError";
+  readonly status = 415;
+  readonly errorCode = "UNSUPPORTED_MEDIA_TYPE";
+}
+
+export class UnexpectedError extends ApiError {
+  override name = "UnexpectedError";
+  readonly status = 500;
+  readonly errorCode = "UNEXPECTED_ERROR";
+}
+
+export function errorBody(error: ApiError, applicationName: string): KiboErrorBody {
+  return {
+    message: error.message,
+    errorCode: error.errorCode,
+    applicationName,
+    additionalErrorData: error.problems.map(({ name, value }) => ({ name, value })),
+    items: [],
+    exceptionDetail: null,
+  };
+}
+
+/** Anything that is not an ApiError is a bug or an outage: never show its message or stack. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new UnexpectedError(
+    "An unexpected error occurred. Quote the x-vol-correlation header when reporting it.",
+  );
+}

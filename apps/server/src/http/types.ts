@@ -1,0 +1,27 @@
+// The Hono environment every route shares: the request's injected services and identity.
+import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
+import type { AccountsService } from "../accounts/accounts.service.js";
+import type { AppPrincipal } from "../auth/app-tokens.js";
+import type { Logger } from "../logger.js";
+import type { PlatformService } from "../platform/platform.service.js";
+import type { Selection } from "./response-fields.js";
+
+export interface Services {
+  accounts: AccountsService;
+  platform: PlatformService;
+}
+
+export interface AppEnv {
+  Variables: {
+    services: Services;
+    logger: Logger;
+    correlationId: string;
+    /** The authenticated application; throws 401 when the route had no valid app token. */
+    application: () => AppPrincipal;
+    /** The parsed responseFields selection, when the request had one. */
+    responseFields: Selection | undefined;
+  };
+}
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -1,0 +1,84 @@
+// The only module with side effects: read the environment, open and migrate the database,
+// serve HTTP, and stop gracefully on SIGTERM/SIGINT.
+import { readFileSync } from "node:fs";
+import { serve } from "@hono/node-server";
+import { parse } from "yaml";
+import { createApp } from "./app.js";
+import { createArgon2idHasher } from "./auth/password-hasher.js";
+import { loadSigningKeys } from "./auth/signing-keys.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { createDb } from "./db/database.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { createLogger } from "./logger.js";
+import { createPlatformRepository } from "./platform/platform.repository.js";
+import { bootstrapPlatform } from "./platform/platform.service.js";
+
+const SPEC_URL = new URL("../../../openapi/openapi.yaml", import.meta.url);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
+  const now = () => new Date();
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db);
+  const keys = await loadSigningKeys(db, {
+    configuredPem: config.tokens.signingPrivateKeyPem,
+    now,
+  });
+
+  const app = createApp({
+    config,
+    db,
+    hasher: createArgon2idHasher(),
+    keys,
+    logger,
+    now,
+    openApiDocument: parse(readFileSync(SPEC_URL, "utf8")),
+  });
+  const created = await bootstrapPlatform(createPlatformRepository(db), config, now);
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info("listening", { address: info.address, port: info.port, database: db.dialect });
+    if (created) {
+      // Printed once, when the development application is created: only its hash is stored.
+      console.log(
+        [
+          "",
+          "A development application was created (its secret is shown only now):",
+          `  client id:     ${created.clientId}`,
+          `  shared secret: ${created.sharedSecret}`,
+          `  tenant ${config.tenant.id}, site ${config.site.id}`,
+          "",
+        ].join("\n"),
+      );
+    }
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("stopping", { signal });
+    // Stop accepting, let in-flight requests finish, then close the database.
+    server.close(async () => {
+      await db.close();
+      logger.info("stopped", {});
+      process.exit(0);
+    });
+    // Idle keep-alive connections would hold close() open; in-flight ones still finish.
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    setTimeout(() => {
+      logger.error("forced stop after 10 s", {});
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError ? error.message : `start-up failed: ${String(error)}`;
+  console.error(message);
+  process.exit(1);
+});

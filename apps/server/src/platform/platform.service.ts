@@ -1,0 +1,135 @@
+// Application credentials, application tokens and tenants: the rules, no SQL, no HTTP.
+import { randomBytes } from "node:crypto";
+import type { AppPrincipal, AppTokens } from "../auth/app-tokens.js";
+import { randomToken, sameSecret, sha256 } from "../auth/secrets.js";
+import type { Config } from "../config.js";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "../http/errors.js";
+import type { PlatformRepository, StoredTenant } from "./platform.repository.js";
+
+/** Behaviors a development application gets: everything this server knows. */
+export const ALL_BEHAVIORS = ["customer-auth:configure-token-durations"];
+
+// days: an application refresh token outlives many access tokens
+const APP_REFRESH_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface IssuedAppToken {
+  access_token: string;
+  token_type: "bearer";
+  expires_in: number;
+  refresh_token: string;
+}
+
+/** Tenant, site and the configured application, written at every start (idempotent). */
+export async function bootstrapPlatform(
+  repository: PlatformRepository,
+  config: Readonly<Config>,
+  now: () => Date,
+): Promise<{ clientId: string; sharedSecret: string } | undefined> {
+  const at = now().toISOString();
+  await repository.upsertTenant({
+    id: config.tenant.id,
+    name: config.tenant.name,
+    domain: config.tenant.domain ?? null,
+    isDev: config.development || !config.application,
+  });
+  await repository.upsertSite({
+    id: config.site.id,
+    tenantId: config.tenant.id,
+    name: config.site.name,
+  });
+  if (config.application) {
+    await repository.upsertApplication(
+      {
+        clientId: config.application.clientId,
+        secretHash: sha256(config.application.sharedSecret),
+        tenantId: config.tenant.id,
+        siteId: config.site.id,
+        behaviors: config.application.behaviors,
+      },
+      at,
+    );
+    return undefined;
+  }
+  if ((await repository.countApplications()) > 0) return undefined;
+  // No application at all: make a development one, once, and hand back its credentials.
+  const created = {
+    clientId: `dev.${config.tenant.id}`,
+    sharedSecret: randomBytes(24).toString("hex"),
+  };
+  const inserted = await repository.insertApplicationIfAbsent(
+    {
+      clientId: created.clientId,
+      secretHash: sha256(created.sharedSecret),
+      tenantId: config.tenant.id,
+      siteId: config.site.id,
+      behaviors: ALL_BEHAVIORS,
+    },
+    at,
+  );
+  return inserted ? created : undefined;
+}
+
+export function createPlatformService(deps: {
+  repository: PlatformRepository;
+  appTokens: AppTokens;
+  now: () => Date;
+}) {
+  const { repository, appTokens, now } = deps;
+
+  // Same work whether or not the client exists, so timing does not reveal client ids.
+  const DUMMY_HASH = sha256(randomToken());
+
+  async function authenticate(clientId: string, clientSecret: string) {
+    const app = await repository.findApplication(clientId);
+    const matches = sameSecret(clientSecret, app?.secretHash ?? DUMMY_HASH);
+    if (!app || !matches) throw new UnauthorizedError("The client credentials are not valid.");
+    return app;
+  }
+
+  async function issueFor(app: AppPrincipal): Promise<IssuedAppToken> {
+    const { token, expiresInSeconds } = await appTokens.issue(app);
+    const refreshToken = randomToken();
+    const expiresAt = new Date(now().getTime() + APP_REFRESH_TTL_MS).toISOString();
+    await repository.storeRefreshToken(sha256(refreshToken), app.clientId, expiresAt);
+    return {
+      access_token: token,
+      token_type: "bearer",
+      expires_in: expiresInSeconds,
+      refresh_token: refreshToken,
+    };
+  }
+
+  return {
+    async exchange(request: {
+      client_id: string;
+      client_secret: string;
+      grant_type: "client_credentials" | "refresh_token";
+      refresh_token?: string | null | undefined;
+    }): Promise<IssuedAppToken> {
+      const app = await authenticate(request.client_id, request.client_secret);
+      if (request.grant_type === "refresh_token") {
+        const presented = request.refresh_token ?? "";
+        const consumed =
+          presented !== "" &&
+          (await repository.consumeRefreshToken(
+            sha256(presented),
+            app.clientId,
+            now().toISOString(),
+          ));
+        if (!consumed) throw new UnauthorizedError("The refresh token is not valid.");
+      }
+      return issueFor(app);
+    },
+
+    async tenantFor(principal: AppPrincipal, tenantId: number): Promise<StoredTenant> {
+      const tenant = await repository.findTenant(tenantId);
+      if (!tenant) throw new NotFoundError(`Tenant ${tenantId} was not found.`);
+      if (tenant.id !== principal.tenantId) {
+        throw new ForbiddenError("An application may read only its own tenant.");
+      }
+      return tenant;
+    },
+  };
+}
+
+export type PlatformService = ReturnType<typeof createPlatformService>;
