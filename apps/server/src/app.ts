@@ -1,6 +1,6 @@
 // createApp(deps) -> the Hono application. Every dependency comes in through `deps`: no
 // module-level state, no environment reads, no listening socket (index.ts does that).
-import { OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -39,6 +39,7 @@ import { createApplicationToken, getTenant } from "./platform/platform.handlers.
 import { createPlatformRepository } from "./platform/platform.repository.js";
 import { createApplicationTokenRoute, getTenantRoute } from "./platform/platform.routes.js";
 import { createPlatformService } from "./platform/platform.service.js";
+import { ROUTES, registerSecuritySchemes } from "./routes.js";
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -54,16 +55,6 @@ export interface AppDeps {
 
 /** Kibo's error bodies name the part of the platform that answered. */
 const APPLICATION_NAME = "Customer";
-
-/** Every operation of the spec, in one place: the router, the path canonicaliser and the docs use it. */
-const ROUTES: RouteConfig[] = [
-  addAccountAndLoginRoute,
-  createApplicationTokenRoute,
-  getTenantRoute,
-  getJsonWebKeySetRoute,
-  getHealthRoute,
-  getReadinessRoute,
-];
 
 export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } {
   const { config, db, hasher, keys, logger, now } = deps;
@@ -206,11 +197,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
       ? c.json({ status: "ok" as const }, 200)
       : c.json({ status: "unavailable" as const }, 503),
   );
-  app.openAPIRegistry.registerComponent("securitySchemes", "appToken", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
+  registerSecuritySchemes(app);
   mountDocs(app, deps.openApiDocument);
 
   app.notFound((c) => {

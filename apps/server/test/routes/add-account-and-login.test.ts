@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../src/auth/secrets.js";
 import { createPlatformRepository } from "../../src/platform/platform.repository.js";
 import { DIALECTS } from "../support/databases.js";
-import { APP, createTestApp, signUpBody, type TestApp } from "../support/test-app.js";
+import { APP, createTestApp, readJson, signUpBody, type TestApp } from "../support/test-app.js";
 
 const PATH = "/api/commerce/customer/accounts/Add-Account-And-Login";
 
@@ -63,7 +63,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     };
     const response = await signUp(body);
     expect(response.status).toBe(200);
-    const ticket = await response.json();
+    const ticket = await readJson(response);
     const now = t.clock.now().getTime();
     expect(ticket.accessTokenExpiration).toBe(new Date(now + 30 * 60_000).toISOString());
     expect(ticket.refreshTokenExpiration).toBe(new Date(now + 43_200 * 60_000).toISOString());
@@ -107,7 +107,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     const password = "  spaces count, nothing is trimmed  ";
     const response = await signUp(signUpBody({ password, fingerprint: "fp-9", region: "us" }));
     expect(response.status).toBe(200);
-    const ticket = await response.json();
+    const ticket = await readJson(response);
     const credential = await t.db.kysely
       .selectFrom("credentials")
       .selectAll()
@@ -157,8 +157,8 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
   });
 
   it("signs jwtAccessToken with a key published at /.well-known/jwks.json", async () => {
-    const ticket = await (await signUp(signUpBody())).json();
-    const jwks = await (await t.call("/.well-known/jwks.json")).json();
+    const ticket = await readJson(await signUp(signUpBody()));
+    const jwks = await readJson(await t.call("/.well-known/jwks.json"));
     const { payload, protectedHeader } = await jwtVerify(
       ticket.jwtAccessToken,
       createLocalJWKSet(jwks),
@@ -177,7 +177,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
 
   it("defaults userName to emailAddress and keeps a given one as sent", async () => {
     const body = signUpBody({}, { userName: "Ada_L" });
-    const ticket = await (await signUp(body)).json();
+    const ticket = await readJson(await signUp(body));
     expect(ticket.customerAccount.userName).toBe("Ada_L");
   });
 
@@ -191,7 +191,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     };
     const response = await signUp(again);
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({
+    expect(await readJson(response)).toMatchObject({
       errorCode: "VALIDATION_CONFLICT",
       additionalErrorData: [{ name: "account.emailAddress" }],
     });
@@ -202,7 +202,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     expect((await signUp(signUpBody({}, { userName: "Grace.Hopper" }))).status).toBe(200);
     const response = await signUp(signUpBody({}, { userName: " grace.hopper " }));
     expect(response.status).toBe(409);
-    expect((await response.json()).additionalErrorData).toEqual([
+    expect((await readJson(response)).additionalErrorData).toEqual([
       { name: "account.userName", value: "is already taken" },
     ]);
   });
@@ -227,7 +227,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       signUpBody({ password: undefined, isImport: true, externalPassword: external }),
     );
     expect(response.status).toBe(200);
-    const ticket = await response.json();
+    const ticket = await readJson(response);
     expect(ticket.customerAccount.hasExternalPassword).toBe(true);
     const credential = await t.db.kysely
       .selectFrom("credentials")
@@ -238,9 +238,9 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
   });
 
   it("honours requested token lifetimes to the second", async () => {
-    const ticket = await (
-      await signUp(signUpBody({ authTicketTtlMinutes: 5, refreshTokenTtlMinutes: 90 }))
-    ).json();
+    const ticket = await readJson(
+      await signUp(signUpBody({ authTicketTtlMinutes: 5, refreshTokenTtlMinutes: 90 })),
+    );
     const now = t.clock.now().getTime();
     expect(ticket.accessTokenExpiration).toBe(new Date(now + 5 * 60_000).toISOString());
     expect(ticket.refreshTokenExpiration).toBe(new Date(now + 90 * 60_000).toISOString());
@@ -393,7 +393,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
               },
             });
       expect(response.status).toBe(want.status);
-      const error = await response.json();
+      const error = await readJson(response);
       expect(error.errorCode).toBe(want.errorCode);
       expect(error.exceptionDetail).toBeNull();
       expect(JSON.stringify(error)).not.toMatch(/\bat .*\.(ts|js):\d+/);
@@ -428,7 +428,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
         headers: { authorization: `Bearer ${early}` },
       });
       expect(response.status).toBe(401);
-      expect((await response.json()).message).toMatch(/expired/);
+      expect((await readJson(response)).message).toMatch(/expired/);
     } finally {
       token = await t.appToken();
     }
@@ -451,7 +451,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       headers: { authorization: `Bearer ${plain}` },
     });
     expect(response.status).toBe(403);
-    expect((await response.json()).errorCode).toBe("FORBIDDEN");
+    expect((await readJson(response)).errorCode).toBe("FORBIDDEN");
     expect(await accountCount()).toBe(before);
     // Without TTLs, the same application may sign shoppers up.
     const ok = await signUp(signUpBody(), { headers: { authorization: `Bearer ${plain}` } });
@@ -464,7 +464,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       query: `?responseFields=${encodeURIComponent("accessToken,customerAccount(id,emailAddress,contacts(email))")}`,
     });
     expect(response.status).toBe(200);
-    const picked = await response.json();
+    const picked = await readJson(response);
     expect(Object.keys(picked).sort()).toEqual(["accessToken", "customerAccount"]);
     expect(Object.keys(picked.customerAccount).sort()).toEqual(["contacts", "emailAddress", "id"]);
     expect(picked.customerAccount.contacts).toEqual([{ email: "c@example.com" }]);

@@ -127,3 +127,10 @@ export function signUpBody(
     ...overrides,
   };
 }
+
+/**
+ * The JSON body of a response. `any` on purpose: tests probe the body freely, and every body
+ * has already been checked against openapi.yaml by `call` before it gets here.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export const readJson = (response: Response): Promise<any> => response.json();
