@@ -1,0 +1,54 @@
+// Application authentication as openapi-fetch middleware: every `/api` call but the oauth one
+// carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token.
+import type { Middleware } from "openapi-fetch";
+import type { AppTokenSource } from "./app-token.js";
+import { OAUTH_PATH } from "./paths.js";
+
+interface Sent {
+  /** A copy taken before sending, so the body can go again on a retry. */
+  copy: Request;
+  /** The token the request carried, to tell a stale cache entry from a renewed one. */
+  token: string;
+}
+
+export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
+  // Keyed by the Request that went out: entries vanish with it, even when a call never reaches
+  // onResponse (a network error, or a later middleware answering by itself).
+  const sent = new WeakMap<Request, Sent>();
+
+  return {
+    async onRequest({ request, schemaPath }) {
+      // The token exchange is public; sending it a bearer token would also loop.
+      if (schemaPath === OAUTH_PATH) {
+        return undefined;
+      }
+      const outcome = await tokens.get();
+      if ("failure" in outcome) {
+        // No token, no call: answer with the oauth operation's error (401 for bad credentials),
+        // so the caller gets a typed error body instead of an exception.
+        return outcome.failure();
+      }
+      request.headers.set("Authorization", `Bearer ${outcome.token}`);
+      sent.set(request, { copy: request.clone(), token: outcome.token });
+      return request;
+    },
+
+    async onResponse({ request, response, options }) {
+      const original = sent.get(request);
+      sent.delete(request);
+      if (response.status !== 401 || !original) {
+        return undefined;
+      }
+      // The token was refused (revoked, signing key rotated, clock skew): get a new one and send
+      // the same request once more. The answer to the retry is final, even another 401.
+      await response.body?.cancel();
+      tokens.invalidate(original.token);
+      const outcome = await tokens.get();
+      if ("failure" in outcome) {
+        return outcome.failure();
+      }
+      original.copy.headers.set("Authorization", `Bearer ${outcome.token}`);
+      return options.fetch(original.copy);
+    },
+  };
+}
