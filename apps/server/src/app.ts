@@ -5,11 +5,12 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
-import { addAccountAndLogin } from "./accounts/accounts.handlers.js";
+import { decodeJwt } from "jose";
+import { addAccountAndLogin, getAccount } from "./accounts/accounts.handlers.js";
 import { createAccountsRepository } from "./accounts/accounts.repository.js";
-import { addAccountAndLoginRoute } from "./accounts/accounts.routes.js";
+import { addAccountAndLoginRoute, getAccountRoute } from "./accounts/accounts.routes.js";
 import { createAccountsService } from "./accounts/accounts.service.js";
-import { type AppTokens, createAppTokens } from "./auth/app-tokens.js";
+import { APPLICATION_AUDIENCE, type AppTokens, createAppTokens } from "./auth/app-tokens.js";
 import type { PasswordHasher } from "./auth/password-hasher.js";
 import type { SigningKeys } from "./auth/signing-keys.js";
 import type { Config } from "./config.js";
@@ -40,6 +41,18 @@ import { createPlatformRepository } from "./platform/platform.repository.js";
 import { createApplicationTokenRoute, getTenantRoute } from "./platform/platform.routes.js";
 import { createPlatformService } from "./platform/platform.service.js";
 import { ROUTES, registerSecuritySchemes } from "./routes.js";
+import {
+  createUserAuthTicket,
+  deleteUserAuthTicket,
+  refreshUserAuthTicket,
+} from "./sessions/sessions.handlers.js";
+import { createSessionsRepository } from "./sessions/sessions.repository.js";
+import {
+  createUserAuthTicketRoute,
+  deleteUserAuthTicketRoute,
+  refreshUserAuthTicketRoute,
+} from "./sessions/sessions.routes.js";
+import { createSessionsService } from "./sessions/sessions.service.js";
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -64,9 +77,12 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     ttlSeconds: config.tokens.appTokenTtlSeconds,
     now,
   });
+  const accountsRepository = createAccountsRepository(db);
   const services = {
-    accounts: createAccountsService({
-      repository: createAccountsRepository(db),
+    accounts: createAccountsService({ repository: accountsRepository, hasher, keys, config, now }),
+    sessions: createSessionsService({
+      repository: createSessionsRepository(db),
+      accounts: accountsRepository,
       hasher,
       keys,
       config,
@@ -104,6 +120,9 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     c.set("application", () => {
       throw new UnauthorizedError("An application token is required.");
     });
+    c.set("caller", () => {
+      throw new UnauthorizedError("A bearer token is required.");
+    });
     c.header("x-vol-correlation", correlationId);
     await next();
     c.res.headers.set("x-vol-correlation", correlationId);
@@ -128,39 +147,36 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     }),
   );
 
-  const requireApplication: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // The bearer token is an application token (a JWT for our application audience) or a
+  // shopper's own token (jwtAccessToken or opaque accessToken). Each route then asks for the
+  // kind it accepts: c.var.application() or c.var.caller().
+  const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const [scheme, token] = (c.req.header("authorization") ?? "").split(" ");
     if (scheme?.toLowerCase() !== "bearer" || !token) {
-      throw new UnauthorizedError(
-        "An application token is required: Authorization: Bearer <token>.",
+      throw new UnauthorizedError("A bearer token is required: Authorization: Bearer <token>.");
+    }
+    if (audienceOf(token) === APPLICATION_AUDIENCE) {
+      const app = await appTokens.verify(token);
+      checkTenantHeaders(
+        c.req.header("x-vol-tenant"),
+        app.tenantId,
+        c.req.header("x-vol-site"),
+        app.siteId,
       );
+      c.set("application", () => app);
+      c.set("caller", () => ({ kind: "application", tenantId: app.tenantId }));
+    } else {
+      const shopper = await services.sessions.authenticateShopper(token);
+      checkTenantHeaders(c.req.header("x-vol-tenant"), shopper.tenantId, undefined, undefined);
+      c.set("application", () => {
+        throw new UnauthorizedError("This operation needs an application token, not a shopper's.");
+      });
+      c.set("caller", () => ({ kind: "shopper", ...shopper }));
     }
-    const principal = await appTokens.verify(token);
-    for (const [header, expected] of [
-      ["x-vol-tenant", principal.tenantId],
-      ["x-vol-site", principal.siteId],
-    ] as const) {
-      const sent = c.req.header(header);
-      if (sent !== undefined && sent.trim() !== String(expected)) {
-        throw new UnauthorizedError(`The ${header} header does not match the application token.`);
-      }
-    }
-    c.set("application", () => principal);
     await next();
   };
-  app.use("/api/commerce/*", requireApplication);
-  app.use("/api/platform/tenants/*", requireApplication);
-
-  // Only JSON bodies are accepted; say so with 415 rather than a confusing validation error.
-  app.use("/api/*", async (c, next) => {
-    if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
-      const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-      if (type !== "application/json") {
-        throw new UnsupportedMediaTypeError("The request body must be application/json.");
-      }
-    }
-    await next();
-  });
+  app.use("/api/commerce/*", authenticate);
+  app.use("/api/platform/tenants/*", authenticate);
 
   // responseFields is parsed before any work (a bad one must not leave an account behind)
   // and applied last, to the serialised success body.
@@ -185,11 +201,15 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   });
 
   app.openapi(addAccountAndLoginRoute, addAccountAndLogin);
+  app.openapi(getAccountRoute, getAccount);
+  app.openapi(createUserAuthTicketRoute, createUserAuthTicket);
+  app.openapi(refreshUserAuthTicketRoute, refreshUserAuthTicket);
+  app.openapi(deleteUserAuthTicketRoute, deleteUserAuthTicket);
   app.openapi(createApplicationTokenRoute, createApplicationToken);
   app.openapi(getTenantRoute, getTenant);
-  app.openapi(getJsonWebKeySetRoute, (c) => {
+  app.openapi(getJsonWebKeySetRoute, async (c) => {
     c.header("cache-control", "public, max-age=300");
-    return c.json({ keys: keys.jwks() }, 200);
+    return c.json({ keys: await keys.jwks() }, 200);
   });
   app.openapi(getHealthRoute, (c) => c.json({ status: "ok" as const }, 200));
   app.openapi(getReadinessRoute, async (c) =>
@@ -205,12 +225,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   });
 
   app.onError((error, c) => {
-    const apiError: ApiError =
-      error instanceof HTTPException && error.status === 400
-        ? new InvalidParameterError(`Missing or invalid parameter: ${error.message}`, [
-            { name: "body", value: error.message },
-          ])
-        : toApiError(error);
+    const apiError = fromHttpException(error) ?? toApiError(error);
     if (apiError.status >= 500) {
       const { name, message, code } = error as Error & { code?: unknown };
       logger.error("request failed", {
@@ -226,4 +241,46 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   });
 
   return Object.assign(app, { appTokens });
+}
+
+/** The `aud` of a JWT-shaped token, unverified: only to choose which verification applies. */
+function audienceOf(token: string): unknown {
+  try {
+    return decodeJwt(token).aud;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkTenantHeaders(
+  tenantHeader: string | undefined,
+  tenantId: number,
+  siteHeader: string | undefined,
+  siteId: number | undefined,
+): void {
+  for (const [name, sent, expected] of [
+    ["x-vol-tenant", tenantHeader, tenantId],
+    ["x-vol-site", siteHeader, siteId],
+  ] as const) {
+    if (sent !== undefined && expected !== undefined && sent.trim() !== String(expected)) {
+      throw new UnauthorizedError(`The ${name} header does not match the bearer token.`);
+    }
+  }
+}
+
+/**
+ * Hono's own refusals (malformed JSON from the body validator, the media-type gate of
+ * @hono/zod-openapi) become the matching Kibo errors.
+ */
+function fromHttpException(error: unknown): ApiError | undefined {
+  if (!(error instanceof HTTPException)) return undefined;
+  if (error.status === 415) {
+    return new UnsupportedMediaTypeError("The request body must be application/json.");
+  }
+  if (error.status === 400) {
+    return new InvalidParameterError(`Missing or invalid parameter: ${error.message}`, [
+      { name: "body", value: error.message },
+    ]);
+  }
+  return undefined;
 }

@@ -35,6 +35,8 @@ const EnvSchema = z
       HARD_CAPS.refreshTokenTtlMinutes,
     ),
     TWO_FACTOR_POLICY: z.enum(["off", "new-device"]).default("off"),
+    LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+    LOGIN_LOCK_MINUTES: int(1, 7 * 24 * 60).default(15),
     SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
     APP_CLIENT_ID: z.string().min(1).max(200).optional(),
     APP_SHARED_SECRET: z.string().min(16).max(200).optional(),
@@ -94,6 +96,8 @@ export interface Config {
     signingPrivateKeyPem: string | undefined;
   };
   twoFactorPolicy: TwoFactorPolicy;
+  /** Wrong passwords in a row that lock an account, and for how long (minutes). */
+  lockout: { maxFailures: number; lockMinutes: number };
   tenant: { id: number; name: string; domain: string | undefined };
   site: { id: number; name: string };
   /** The application named by APP_CLIENT_ID, upserted at start; undefined when none is configured. */
@@ -132,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       signingPrivateKeyPem: e.SIGNING_PRIVATE_KEY,
     },
     twoFactorPolicy: e.TWO_FACTOR_POLICY,
+    lockout: { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },
     tenant: { id: e.TENANT_ID, name: e.TENANT_NAME, domain: e.TENANT_DOMAIN },
     site: { id: e.SITE_ID, name: e.SITE_NAME },
     application:
@@ -151,4 +156,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** ms: the longest a token this server signs can live (how long a retired key stays published). */
+export function maxSignedTokenLifetimeMs(config: Readonly<Config>): number {
+  return Math.max(
+    config.tokens.tenantMaxAccessTtlMinutes * 60_000,
+    config.tokens.appTokenTtlSeconds * 1000,
+  );
 }

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { createApp } from "./app.js";
 import { createArgon2idHasher } from "./auth/password-hasher.js";
 import { loadSigningKeys } from "./auth/signing-keys.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, maxSignedTokenLifetimeMs } from "./config.js";
 import { createDb } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const keys = await loadSigningKeys(db, {
     configuredPem: config.tokens.signingPrivateKeyPem,
     now,
+    maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
   });
 
   const app = createApp({

@@ -1,16 +1,25 @@
 // Every operation the server implements, in one list: the router's path canonicaliser, the
 // emitted OpenAPI document and the drift guard all start from it.
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
-import { addAccountAndLoginRoute } from "./accounts/accounts.routes.js";
+import { addAccountAndLoginRoute, getAccountRoute } from "./accounts/accounts.routes.js";
 import {
   getHealthRoute,
   getJsonWebKeySetRoute,
   getReadinessRoute,
 } from "./operations/operations.routes.js";
 import { createApplicationTokenRoute, getTenantRoute } from "./platform/platform.routes.js";
+import {
+  createUserAuthTicketRoute,
+  deleteUserAuthTicketRoute,
+  refreshUserAuthTicketRoute,
+} from "./sessions/sessions.routes.js";
 
 export const ROUTES: RouteConfig[] = [
   addAccountAndLoginRoute,
+  getAccountRoute,
+  createUserAuthTicketRoute,
+  refreshUserAuthTicketRoute,
+  deleteUserAuthTicketRoute,
   createApplicationTokenRoute,
   getTenantRoute,
   getJsonWebKeySetRoute,
@@ -24,6 +33,10 @@ export function registerSecuritySchemes(app: OpenAPIHono<any>): void {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "customerToken", {
+    type: "http",
+    scheme: "bearer",
   });
 }
 

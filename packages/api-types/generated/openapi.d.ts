@@ -36,6 +36,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/commerce/customer/authtickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a shopper in
+         * @description Checks the shopper's user name (or email address) and password and answers with the
+         *     tokens of a new session.
+         *
+         *     - An unknown user name and a wrong password answer the same 401, in the same time.
+         *     - After `LOGIN_MAX_FAILURES` wrong passwords in a row (5 by default) the account is locked
+         *       for `LOGIN_LOCK_MINUTES` (15 by default). While it is locked, the right password answers
+         *       403 `ACCOUNT_LOCKED`; a wrong one still answers the same 401 as always, so the lock is
+         *       revealed only to a caller who knows the password.
+         *     - Under the two-factor policy `new-device`, a log-in from a device (`fingerprint` and
+         *       `region`) the account has not used before answers 200 with `requires2FA: true`, every
+         *       token null and both expirations equal to the time of the answer.
+         *     - An imported account (`hasExternalPassword`) logs in with its original password: the
+         *       external hash is verified (bcrypt `$2a$`, `$2b$`, `$2y$`; argon2 `$argon2id$`,
+         *       `$argon2i$`, `$argon2d$`), then replaced by an argon2id hash of this server's own.
+         */
+        post: operations["createUserAuthTicket"];
+        /**
+         * Log a shopper out
+         * @description **An extension of this server: Kibo publishes no log-out operation.** Revokes the session
+         *     the refresh token belongs to: every refresh token of its family and every access token
+         *     (opaque or JWT) issued with them stop being accepted by this server at once. A JWT
+         *     verified offline stays valid to its `exp`, which is why access tokens are short-lived.
+         *     Answers 204 whether or not the token was still live, so it reveals nothing about it.
+         */
+        delete: operations["deleteUserAuthTicket"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commerce/customer/authtickets/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Refresh a shopper's session
+         * @description Exchanges a refresh token for a new session of the same family. Refresh tokens rotate:
+         *     the one presented stops working. Presenting one that was already exchanged means it was
+         *     copied, so the whole family is revoked (the thief's and the shopper's tokens alike) and
+         *     the answer is 401.
+         */
+        put: operations["refreshUserAuthTicket"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commerce/customer/accounts/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a shopper account
+         * @description Answers the account as stored. Allowed with an application token of the account's tenant,
+         *     or with the shopper's own `jwtAccessToken` or `accessToken` as the bearer token; a shopper
+         *     reading another account gets 403.
+         */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/applications/authtickets/oauth": {
         parameters: {
             query?: never;
@@ -162,7 +248,11 @@ export interface components {
              *     (never trimmed or truncated). Stored only as an argon2id hash.
              */
             password?: string | null;
-            /** @description With `isImport`, the password hash the account had in another system, stored as given. */
+            /**
+             * @description With `isImport`, the password hash the account had in another system, stored as
+             *     given and verified at the shopper's first log-in. Accepted formats: bcrypt (`$2a$`,
+             *     `$2b$`, `$2y$`, modular crypt) and argon2 (`$argon2id$`, `$argon2i$`, `$argon2d$`, PHC).
+             */
             externalPassword?: string | null;
             /** @description True when the account is migrated from another system; allows `externalPassword` instead of `password`. */
             isImport?: boolean | null;
@@ -179,6 +269,32 @@ export interface components {
             /** @description An identifier of the shopper's device or browser, recorded with the session. */
             fingerprint?: string | null;
             /** @description The shopper's region as the storefront knows it, recorded with the session. */
+            region?: string | null;
+        };
+        /** @description A shopper's credentials and the session to open. */
+        CustomerUserAuthInfo: {
+            /** @description The account's user name or email address, in any case. */
+            username: string;
+            /** @description The password, exactly as the shopper typed it. */
+            password: string;
+            /**
+             * Format: int32
+             * @description When sent, the account must be this one.
+             */
+            accountId?: number | null;
+            /**
+             * Format: int32
+             * @description As in sign-up; needs the `customer-auth:configure-token-durations` behavior.
+             */
+            authTicketTtlMinutes?: number | null;
+            /**
+             * Format: int32
+             * @description As in sign-up; needs the `customer-auth:configure-token-durations` behavior.
+             */
+            refreshTokenTtlMinutes?: number | null;
+            /** @description An identifier of the shopper's device or browser. */
+            fingerprint?: string | null;
+            /** @description The shopper's region as the storefront knows it. */
             region?: string | null;
         };
         /** @description A shopper session's tokens and the shopper's account. */
@@ -550,7 +666,7 @@ export interface components {
              * @description What went wrong, for a program.
              * @enum {string}
              */
-            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR";
+            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR" | "ACCOUNT_LOCKED";
             /** @description The part of the platform that answered, such as `Customer`. */
             applicationName: string | null;
             /** @description Details; for invalid input, one entry per offending field (`name` is its path). */
@@ -617,7 +733,12 @@ export interface components {
                 "application/json": components["schemas"]["KiboError"];
             };
         };
-        /** @description The application lacks a behavior the request needs, or asks for another tenant's data. `errorCode` is `FORBIDDEN`. */
+        /**
+         * @description The caller may not do this: the application lacks a behavior the request needs, asks for
+         *     another tenant's data, or a shopper asks for another shopper's account (`errorCode`
+         *     `FORBIDDEN`); or the account is locked after repeated failed log-ins and the password was
+         *     right (`errorCode` `ACCOUNT_LOCKED`).
+         */
         Forbidden: {
             headers: {
                 "x-vol-correlation": components["headers"]["XVolCorrelation"];
@@ -754,6 +875,179 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createUserAuthTicket: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
+            header?: {
+                /** @description The tenant the caller means. When sent, it must be the application token's tenant (otherwise 401). */
+                "x-vol-tenant"?: components["parameters"]["XVolTenant"];
+                /** @description The site the caller means. When sent, it must be the application token's site (otherwise 401). */
+                "x-vol-site"?: components["parameters"]["XVolSite"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerUserAuthInfo"];
+            };
+        };
+        responses: {
+            /** @description The credentials are right; here is a new session (or a request for a second factor). */
+            200: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAuthTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteUserAuthTicket: {
+        parameters: {
+            query: {
+                /** @description The session's current (or any earlier) refresh token. */
+                refreshToken: string;
+            };
+            header?: {
+                /** @description The tenant the caller means. When sent, it must be the application token's tenant (otherwise 401). */
+                "x-vol-tenant"?: components["parameters"]["XVolTenant"];
+                /** @description The site the caller means. When sent, it must be the application token's site (otherwise 401). */
+                "x-vol-site"?: components["parameters"]["XVolSite"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is revoked (or was already gone). */
+            204: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    refreshUserAuthTicket: {
+        parameters: {
+            query: {
+                /** @description The refresh token of the session's last ticket. */
+                refreshToken: string;
+                /** @description The account the token belongs to; when sent, it must match (otherwise 401). */
+                accountId?: number;
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
+            header?: {
+                /** @description The tenant the caller means. When sent, it must be the application token's tenant (otherwise 401). */
+                "x-vol-tenant"?: components["parameters"]["XVolTenant"];
+                /** @description The site the caller means. When sent, it must be the application token's site (otherwise 401). */
+                "x-vol-site"?: components["parameters"]["XVolSite"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new session of the same family. */
+            200: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAuthTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: {
+                /** @description Accepted for compatibility with Kibo clients; every group is always answered. */
+                responseGroups?: string;
+                /** @description When sent, the account must have this user id (otherwise 404). */
+                userId?: string;
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
+            header?: {
+                /** @description The tenant the caller means. When sent, it must be the application token's tenant (otherwise 401). */
+                "x-vol-tenant"?: components["parameters"]["XVolTenant"];
+                /** @description The site the caller means. When sent, it must be the application token's site (otherwise 401). */
+                "x-vol-site"?: components["parameters"]["XVolSite"];
+            };
+            path: {
+                /** @description The account number. */
+                accountId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAccount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -1,8 +1,18 @@
 // Handlers of the customer-account operations: HTTP in, service call, HTTP out.
 import type { AppRouteHandler } from "../http/types.js";
-import type { addAccountAndLoginRoute } from "./accounts.routes.js";
+import type { addAccountAndLoginRoute, getAccountRoute } from "./accounts.routes.js";
 
 export const addAccountAndLogin: AppRouteHandler<typeof addAccountAndLoginRoute> = async (c) => {
   const ticket = await c.var.services.accounts.signUp(c.var.application(), c.req.valid("json"));
   return c.json(ticket, 200);
+};
+
+export const getAccount: AppRouteHandler<typeof getAccountRoute> = async (c) => {
+  const { accountId } = c.req.valid("param");
+  const account = await c.var.services.accounts.read(
+    c.var.caller(),
+    accountId,
+    c.req.valid("query").userId,
+  );
+  return c.json(account, 200);
 };

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Db } from "../db/database.js";
 import { type Database, toBool } from "../db/schema.js";
+import { insertSession, type SessionRows } from "../sessions/sessions.repository.js";
 
 export class UniqueViolation extends Error {
   override name = "UniqueViolation";
@@ -32,19 +33,18 @@ export interface NewAccount {
   by: string;
 }
 
+/** An account as the service sees it: no row types, children included. */
+export interface StoredAccount extends NewAccount {
+  id: number;
+  lockedUntil: string | null;
+  updatedAt: string;
+  updatedBy: string;
+  children: Record<ChildKind, StoredChild[]>;
+}
+
 export interface NewCredential {
   passwordHash: string | null;
   externalPasswordHash: string | null;
-}
-
-export interface NewSessionRows {
-  familyId: string;
-  accessTokenHash: string;
-  refreshTokenHash: string;
-  accessTokenExpiration: string;
-  refreshTokenExpiration: string;
-  fingerprint: string | null;
-  region: string | null;
 }
 
 export type ChildKind = "contacts" | "attributes" | "notes" | "segments";
@@ -88,7 +88,7 @@ export function createAccountsRepository(db: Db) {
       account: NewAccount,
       credential: NewCredential,
       children: Record<ChildKind, Record<string, unknown>[]>,
-      session: NewSessionRows,
+      session: Omit<SessionRows, "accountId">,
     ): Promise<{ id: number; children: Record<ChildKind, StoredChild[]> }> {
       try {
         return await kysely.transaction().execute(async (trx) => {
@@ -140,29 +140,7 @@ export function createAccountsRepository(db: Db) {
               account,
             );
           }
-          const tokenRow = {
-            account_id: id,
-            family_id: session.familyId,
-            fingerprint: session.fingerprint,
-            region: session.region,
-            created_at: account.at,
-          };
-          await trx
-            .insertInto("access_tokens")
-            .values({
-              ...tokenRow,
-              token_hash: session.accessTokenHash,
-              expires_at: session.accessTokenExpiration,
-            })
-            .execute();
-          await trx
-            .insertInto("refresh_tokens")
-            .values({
-              ...tokenRow,
-              token_hash: session.refreshTokenHash,
-              expires_at: session.refreshTokenExpiration,
-            })
-            .execute();
+          await insertSession(trx, { ...session, accountId: id });
           return { id, children: stored };
         });
       } catch (error) {
@@ -170,21 +148,54 @@ export function createAccountsRepository(db: Db) {
       }
     },
 
-    async findAccountRow(id: number) {
+    /** The account with its children, as stored; undefined when not in that tenant. */
+    async findAccount(tenantId: number, id: number): Promise<StoredAccount | undefined> {
       const row = await kysely
         .selectFrom("accounts")
         .selectAll()
+        .where("tenant_id", "=", tenantId)
         .where("id", "=", id)
         .executeTakeFirst();
-      return row && { ...row, is_active: toBool(row.is_active), is_locked: toBool(row.is_locked) };
-    },
-
-    async findCredential(accountId: number) {
-      return kysely
-        .selectFrom("credentials")
-        .selectAll()
-        .where("account_id", "=", accountId)
-        .executeTakeFirst();
+      if (!row) return undefined;
+      const children = {} as Record<ChildKind, StoredChild[]>;
+      for (const kind of Object.keys(CHILD_TABLES) as ChildKind[]) {
+        const rows = await kysely
+          .selectFrom(CHILD_TABLES[kind])
+          .select(["id", "data"])
+          .where("account_id", "=", id)
+          .orderBy("position")
+          .execute();
+        children[kind] = rows.map((child) => ({
+          id: child.id,
+          data: JSON.parse(child.data) as Record<string, unknown>,
+        }));
+      }
+      return {
+        id: row.id,
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        emailAddress: row.email_address,
+        emailKey: row.email_key,
+        userName: row.user_name,
+        userNameKey: row.user_name_key,
+        firstName: row.first_name,
+        lastName: row.last_name,
+        localeCode: row.locale_code,
+        customerSet: row.customer_set,
+        companyOrOrganization: row.company_or_organization,
+        taxId: row.tax_id,
+        externalId: row.external_id,
+        accountType: row.account_type,
+        acceptsMarketing: toBool(row.accepts_marketing),
+        taxExempt: toBool(row.tax_exempt),
+        hasExternalPassword: toBool(row.has_external_password) === true,
+        lockedUntil: row.locked_until,
+        at: row.created_at,
+        by: row.created_by,
+        updatedAt: row.updated_at,
+        updatedBy: row.updated_by,
+        children,
+      };
     },
 
     async countAccounts(tenantId: number): Promise<number> {

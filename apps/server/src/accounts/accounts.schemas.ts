@@ -1,6 +1,7 @@
 // The zod schemas of Add-Account-And-Login, component for component as openapi.yaml states
 // them. The drift guard checks them against the generated types and the emitted document.
 import { z } from "@hono/zod-openapi";
+import { EXTERNAL_HASH_PATTERN } from "../auth/external-passwords.js";
 import { HARD_CAPS } from "../config.js";
 import { dateTime, int32, nullableBoolean, text } from "../http/schema-helpers.js";
 
@@ -131,7 +132,7 @@ export const CustomerAccountAndAuthInfoSchema = z
     account: CustomerAccountSchema,
     // Never trimmed or truncated: the password is hashed exactly as sent.
     password: z.string().min(8).max(128).nullable().optional(),
-    externalPassword: z.string().min(1).max(1024).nullable().optional(),
+    externalPassword: z.string().max(1024).regex(EXTERNAL_HASH_PATTERN).nullable().optional(),
     isImport: nullableBoolean(),
     authTicketTtlMinutes: int32().min(1).max(HARD_CAPS.accessTokenTtlMinutes).nullable().optional(),
     refreshTokenTtlMinutes: int32()

@@ -1,16 +1,23 @@
-// Sign-up rules: normalisation, password policy, token lifetimes, hashing before any
-// transaction, and the ticket the shopper gets. No SQL and no HTTP here.
+// Sign-up and account reads: normalisation, password policy, token lifetimes, hashing before
+// any transaction, and what the shopper gets back. No SQL and no HTTP here.
 import { randomUUID } from "node:crypto";
 import type { AppPrincipal } from "../auth/app-tokens.js";
-import { planSession, signCustomerJwt } from "../auth/customer-tokens.js";
 import type { PasswordHasher } from "../auth/password-hasher.js";
 import type { SigningKeys } from "../auth/signing-keys.js";
 import type { Config } from "../config.js";
-import { ConflictError, ForbiddenError, InvalidParameterError } from "../http/errors.js";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidParameterError,
+  NotFoundError,
+} from "../http/errors.js";
+import { requestedLifetimes } from "../sessions/lifetimes.js";
+import { deviceHash, planSession, ticketFor } from "../sessions/session-issuer.js";
+import { presentAccount } from "./account-presenter.js";
 import {
   type AccountsRepository,
   type ChildKind,
-  type StoredChild,
+  type StoredAccount,
   UniqueViolation,
 } from "./accounts.repository.js";
 import type {
@@ -19,10 +26,13 @@ import type {
   CustomerAuthTicket,
 } from "./accounts.schemas.js";
 
-export const CONFIGURE_TOKEN_DURATIONS = "customer-auth:configure-token-durations";
-
 /** What uniqueness is judged on: surrounding white space and case do not make a new name. */
 export const uniquenessKey = (value: string) => value.trim().normalize("NFC").toLowerCase();
+
+/** Who reads an account: an application of a tenant, or a shopper (only their own). */
+export type AccountReader =
+  | { kind: "application"; tenantId: number }
+  | { kind: "shopper"; tenantId: number; accountId: number };
 
 export function createAccountsService(deps: {
   repository: AccountsRepository;
@@ -32,38 +42,6 @@ export function createAccountsService(deps: {
   now: () => Date;
 }) {
   const { repository, hasher, keys, config, now } = deps;
-
-  function lifetimes(app: AppPrincipal, request: CustomerAccountAndAuthInfo) {
-    const asked = {
-      access: request.authTicketTtlMinutes ?? undefined,
-      refresh: request.refreshTokenTtlMinutes ?? undefined,
-    };
-    if (asked.access === undefined && asked.refresh === undefined) {
-      return { access: config.tokens.accessTtlMinutes, refresh: config.tokens.refreshTtlMinutes };
-    }
-    if (!app.behaviors.includes(CONFIGURE_TOKEN_DURATIONS)) {
-      throw new ForbiddenError(
-        `Choosing token lifetimes needs the application behavior ${CONFIGURE_TOKEN_DURATIONS}.`,
-      );
-    }
-    const over = [
-      ["authTicketTtlMinutes", asked.access, config.tokens.tenantMaxAccessTtlMinutes],
-      ["refreshTokenTtlMinutes", asked.refresh, config.tokens.tenantMaxRefreshTtlMinutes],
-    ] as const;
-    const problems = over
-      .filter(([, value, cap]) => value !== undefined && value > cap)
-      .map(([name, , cap]) => ({ name, value: `must be at most ${cap} (the tenant's cap)` }));
-    if (problems.length > 0) {
-      throw new InvalidParameterError(
-        `Missing or invalid parameter: ${problems.map((p) => `${p.name} ${p.value}`).join("; ")}`,
-        problems,
-      );
-    }
-    return {
-      access: asked.access ?? config.tokens.accessTtlMinutes,
-      refresh: asked.refresh ?? config.tokens.refreshTtlMinutes,
-    };
-  }
 
   function credentialInput(request: CustomerAccountAndAuthInfo) {
     const password = request.password ?? undefined;
@@ -98,7 +76,7 @@ export function createAccountsService(deps: {
         ]);
       }
       const credential = credentialInput(request);
-      const ttl = lifetimes(app, request);
+      const lifetimes = requestedLifetimes(app, request, config.tokens);
       const emailKey = uniquenessKey(emailAddress);
       const userNameKey = uniquenessKey(userName);
 
@@ -111,8 +89,9 @@ export function createAccountsService(deps: {
         credential.kind === "password" ? await hasher.hash(credential.password) : null;
 
       const at = now();
-      const session = planSession(at, ttl.access, ttl.refresh);
-      const by = `app:${app.clientId}`;
+      const device = { fingerprint: request.fingerprint ?? null, region: request.region ?? null };
+      // The device that signs up is trusted: it will not be asked for a second factor.
+      const session = planSession(at, lifetimes, device);
       const stored = {
         tenantId: app.tenantId,
         userId: randomUUID().replaceAll("-", ""),
@@ -132,9 +111,8 @@ export function createAccountsService(deps: {
         taxExempt: account.taxExempt ?? null,
         hasExternalPassword: credential.kind === "external",
         at: at.toISOString(),
-        by,
+        by: `app:${app.clientId}`,
       };
-      const children = childrenOf(account);
       let created: Awaited<ReturnType<AccountsRepository["createAccount"]>>;
       try {
         created = await repository.createAccount(
@@ -144,75 +122,42 @@ export function createAccountsService(deps: {
             externalPasswordHash:
               credential.kind === "external" ? credential.externalPasswordHash : null,
           },
-          children,
-          {
-            familyId: session.familyId,
-            accessTokenHash: session.accessTokenHash,
-            refreshTokenHash: session.refreshTokenHash,
-            accessTokenExpiration: session.accessTokenExpiration.toISOString(),
-            refreshTokenExpiration: session.refreshTokenExpiration.toISOString(),
-            fingerprint: request.fingerprint ?? null,
-            region: request.region ?? null,
-          },
+          childrenOf(account),
+          { ...session.rows, trustDeviceHash: deviceHash(device) },
         );
       } catch (error) {
         if (error instanceof UniqueViolation) throw conflict(error.field);
         throw error;
       }
-
-      const jwtAccessToken = await signCustomerJwt(keys, config.tokens.issuer, {
-        userId: stored.userId,
-        accountId: created.id,
-        tenantId: app.tenantId,
-        siteId: app.siteId,
-        familyId: session.familyId,
-        issuedAt: at,
-        expiresAt: session.accessTokenExpiration,
-      });
-      const audit = { createDate: stored.at, updateDate: stored.at, createBy: by, updateBy: by };
-      const customerAccount: CustomerAccount = {
+      const full: StoredAccount = {
+        ...stored,
         id: created.id,
-        userId: stored.userId,
-        emailAddress: stored.emailAddress,
-        userName: stored.userName,
-        firstName: stored.firstName,
-        lastName: stored.lastName,
-        localeCode: stored.localeCode,
-        customerSet: stored.customerSet,
-        companyOrOrganization: stored.companyOrOrganization,
-        taxId: stored.taxId,
-        externalId: stored.externalId,
-        accountType: stored.accountType,
-        isAnonymous: false,
-        isLocked: false,
-        isActive: true,
-        acceptsMarketing: stored.acceptsMarketing,
-        hasExternalPassword: stored.hasExternalPassword,
-        taxExempt: stored.taxExempt,
-        migrationRequired: false,
-        customerSinceDate: stored.at,
-        last2FaDate: null,
-        auditInfo: audit,
-        commerceSummary: {
-          totalOrderAmount: { currencyCode: null, amount: 0 },
-          orderCount: 0,
-          wishlistCount: 0,
-          visitsCount: 0,
-          lastOrderDate: null,
-        },
-        ...presentChildren(created.id, created.children, audit),
+        lockedUntil: null,
+        updatedAt: stored.at,
+        updatedBy: stored.by,
+        children: created.children,
       };
-      return {
-        accessToken: session.accessToken,
-        accessTokenExpiration: session.accessTokenExpiration.toISOString(),
-        refreshToken: session.refreshToken,
-        refreshTokenExpiration: session.refreshTokenExpiration.toISOString(),
-        jwtAccessToken,
-        userId: stored.userId,
-        // The device that signs up is the trusted one under every policy: nothing to ask yet.
-        requires2FA: false,
-        customerAccount,
-      };
+      return ticketFor(
+        { keys, issuer: config.tokens.issuer },
+        session,
+        { ...presentAccount(full, at), id: full.id, userId: full.userId },
+        { tenantId: app.tenantId, siteId: app.siteId },
+      );
+    },
+
+    async read(
+      reader: AccountReader,
+      accountId: number,
+      userId: string | undefined,
+    ): Promise<CustomerAccount> {
+      if (reader.kind === "shopper" && reader.accountId !== accountId) {
+        throw new ForbiddenError("A shopper may read only their own account.");
+      }
+      const account = await repository.findAccount(reader.tenantId, accountId);
+      if (!account || (userId !== undefined && account.userId !== userId)) {
+        throw new NotFoundError(`Account ${accountId} was not found.`);
+      }
+      return presentAccount(account, now());
     },
   };
 }
@@ -234,61 +179,7 @@ function childrenOf(account: CustomerAccount): Record<ChildKind, Record<string, 
     contacts: strip(account.contacts, ["id", "accountId", "auditInfo"]),
     attributes: strip(account.attributes, ["auditInfo"]),
     notes: strip(account.notes, ["id", "auditInfo"]),
-    // A segment's id names an existing segment: kept as sent.
     segments: strip(account.segments, ["auditInfo"]),
-  };
-}
-
-type Audit = { createDate: string; updateDate: string; createBy: string; updateBy: string };
-
-function presentChildren(
-  accountId: number,
-  stored: Record<ChildKind, StoredChild[]>,
-  auditInfo: Audit,
-) {
-  const field = (data: Record<string, unknown>, key: string) => (data[key] ?? null) as never;
-  return {
-    contacts: stored.contacts.map(({ id, data }) => ({
-      id,
-      accountId,
-      email: field(data, "email"),
-      firstName: field(data, "firstName"),
-      middleNameOrInitial: field(data, "middleNameOrInitial"),
-      lastNameOrSurname: field(data, "lastNameOrSurname"),
-      companyOrOrganization: field(data, "companyOrOrganization"),
-      faxNumber: field(data, "faxNumber"),
-      label: field(data, "label"),
-      phoneNumbers: { home: null, mobile: null, work: null, ...(data.phoneNumbers ?? {}) },
-      address: {
-        address1: null,
-        address2: null,
-        address3: null,
-        address4: null,
-        cityOrTown: null,
-        stateOrProvince: null,
-        postalOrZipCode: null,
-        countryCode: null,
-        addressType: null,
-        isValidated: null,
-        ...(data.address ?? {}),
-      },
-      types: field(data, "types") ?? [],
-      auditInfo,
-    })),
-    attributes: stored.attributes.map(({ data }) => ({
-      attributeDefinitionId: field(data, "attributeDefinitionId"),
-      fullyQualifiedName: field(data, "fullyQualifiedName"),
-      values: field(data, "values"),
-      auditInfo,
-    })),
-    notes: stored.notes.map(({ id, data }) => ({ id, content: field(data, "content"), auditInfo })),
-    segments: stored.segments.map(({ id, data }) => ({
-      id: typeof data.id === "number" ? data.id : id,
-      code: field(data, "code"),
-      name: field(data, "name"),
-      description: field(data, "description"),
-      auditInfo,
-    })),
   };
 }
 

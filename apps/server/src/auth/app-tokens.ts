@@ -27,7 +27,7 @@ export function createAppTokens(deps: {
   const { keys, issuer, ttlSeconds, now } = deps;
   return {
     async issue(principal) {
-      const { kid, privateKey } = keys.current();
+      const { kid, privateKey } = await keys.current();
       const issuedAt = Math.floor(now().getTime() / 1000);
       const token = await new SignJWT({
         tenant: principal.tenantId,

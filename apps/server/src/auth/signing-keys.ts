@@ -1,6 +1,8 @@
 // The ES256 keys that sign application tokens and jwtAccessToken. Keys live in the database so
 // that every instance on one database signs and verifies with the same set; a configured PEM
-// key is added to that set. The oldest key signs; every stored key verifies and is published.
+// key is added to that set. The oldest active key signs. Rotation (rotateSigningKey) retires
+// the active keys: a retired key signs nothing new but stays published, and keeps verifying,
+// until every token it can have signed has expired.
 import { randomUUID } from "node:crypto";
 import {
   calculateJwkThumbprint,
@@ -11,7 +13,9 @@ import {
   type CryptoKey as JoseKey,
   type JWK,
 } from "jose";
+import type { Transaction } from "kysely";
 import type { Db } from "../db/database.js";
+import type { Database } from "../db/schema.js";
 
 export const SIGNING_ALGORITHM = "ES256";
 
@@ -27,16 +31,20 @@ export interface PublicJwk {
 
 export interface SigningKeys {
   /** The key new tokens are signed with. */
-  current(): { kid: string; privateKey: JoseKey | Uint8Array };
+  current(): Promise<{ kid: string; privateKey: JoseKey | Uint8Array }>;
   /** The public key for a token's `kid`, looking again in the database for one it lacks. */
   publicKeyFor(kid: string): Promise<JoseKey | Uint8Array | undefined>;
   /** Every published key, newest first. */
-  jwks(): PublicJwk[];
+  jwks(): Promise<PublicJwk[]>;
 }
+
+/** How long an instance trusts its copy of the key set before reading it again. */
+const RELOAD_MS = 60_000;
 
 interface LoadedKey {
   kid: string;
   createdAt: string;
+  retiredAt: string | null;
   privateKey: JoseKey | Uint8Array;
   publicKey: JoseKey | Uint8Array;
   publicJwk: PublicJwk;
@@ -44,61 +52,102 @@ interface LoadedKey {
 
 export async function loadSigningKeys(
   db: Db,
-  options: { configuredPem?: string | undefined; now: () => Date },
+  options: {
+    configuredPem?: string | undefined;
+    now: () => Date;
+    /** ms: the longest any token signed by this server lives (a retired key is kept this long). */
+    maxTokenLifetimeMs: number;
+  },
 ): Promise<SigningKeys> {
+  const { now } = options;
+  // A key retired now may still be used by an instance that has not reloaded yet.
+  const retention = options.maxTokenLifetimeMs + RELOAD_MS;
   if (options.configuredPem) {
     const key = await importPKCS8(options.configuredPem, SIGNING_ALGORITHM, { extractable: true });
-    await storeKey(db, await exportJWK(key), options.now());
+    await storeKey(db, await exportJWK(key), now());
   }
-  let keys = await readKeys(db);
-  if (keys.length === 0) {
+  const read = () => readKeys(db, new Date(now().getTime() - retention).toISOString());
+  let keys = await read();
+  if (!keys.some((key) => key.retiredAt === null)) {
     const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-    await storeKey(db, await exportJWK(privateKey), options.now());
+    await storeKey(db, await exportJWK(privateKey), now());
     // Two instances starting together may both have stored one: all agree on the oldest.
-    keys = await readKeys(db);
+    keys = await read();
   }
-  const signing = () => {
-    const oldest = keys[keys.length - 1];
-    if (!oldest) throw new Error("no signing key");
-    return oldest;
+  let loadedAt = now().getTime();
+  const fresh = async () => {
+    if (now().getTime() - loadedAt > RELOAD_MS) {
+      keys = await read();
+      loadedAt = now().getTime();
+    }
+    return keys;
   };
   return {
-    current: () => {
-      const key = signing();
-      return { kid: key.kid, privateKey: key.privateKey };
+    current: async () => {
+      const active = (await fresh()).filter((key) => key.retiredAt === null);
+      const oldest = active[active.length - 1];
+      if (!oldest) throw new Error("no active signing key");
+      return { kid: oldest.kid, privateKey: oldest.privateKey };
     },
     publicKeyFor: async (kid) => {
-      let found = keys.find((key) => key.kid === kid);
+      let found = (await fresh()).find((key) => key.kid === kid);
       if (!found) {
-        keys = await readKeys(db);
+        keys = await read();
+        loadedAt = now().getTime();
         found = keys.find((key) => key.kid === kid);
       }
       return found?.publicKey;
     },
-    jwks: () => keys.map((key) => key.publicJwk),
+    jwks: async () => (await fresh()).map((key) => key.publicJwk),
   };
 }
 
-async function storeKey(db: Db, privateJwk: JWK, createdAt: Date): Promise<void> {
+/**
+ * Makes a new signing key and retires every other active one. Instances pick the new key up
+ * within a minute; tokens signed by the retired keys keep verifying until they expire.
+ */
+export async function rotateSigningKey(db: Db, now: Date): Promise<string> {
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("signing_keys")
+      .set({ retired_at: now.toISOString() })
+      .where("retired_at", "is", null)
+      .execute();
+    await storeKey(trx, jwk, now);
+  });
+  return kid;
+}
+
+async function storeKey(
+  db: Db | Transaction<Database>,
+  privateJwk: JWK,
+  createdAt: Date,
+): Promise<void> {
   const kid = await calculateJwkThumbprint(privateJwk);
   const { d: _private, ...publicJwk } = privateJwk;
-  await db.kysely
+  const executor = "kysely" in db ? db.kysely : db;
+  await executor
     .insertInto("signing_keys")
     .values({
       kid,
       private_jwk: JSON.stringify({ ...privateJwk, kid }),
       public_jwk: JSON.stringify({ ...publicJwk, kid, alg: SIGNING_ALGORITHM, use: "sig" }),
       created_at: createdAt.toISOString(),
+      retired_at: null,
     })
     .onConflict((conflict) => conflict.column("kid").doNothing())
     .execute();
 }
 
-/** Newest first; ties broken by kid so that every instance orders them alike. */
-async function readKeys(db: Db): Promise<LoadedKey[]> {
+/** Keys still published, newest first; ties broken by kid so every instance orders them alike. */
+async function readKeys(db: Db, retiredSince: string): Promise<LoadedKey[]> {
   const rows = await db.kysely
     .selectFrom("signing_keys")
     .selectAll()
+    .where((eb) => eb.or([eb("retired_at", "is", null), eb("retired_at", ">", retiredSince)]))
     .orderBy("created_at", "desc")
     .orderBy("kid", "desc")
     .execute();
@@ -108,6 +157,7 @@ async function readKeys(db: Db): Promise<LoadedKey[]> {
       return {
         kid: row.kid,
         createdAt: row.created_at,
+        retiredAt: row.retired_at,
         privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, SIGNING_ALGORITHM),
         publicKey: await importJWK(publicJwk, SIGNING_ALGORITHM),
         publicJwk,

@@ -2,11 +2,13 @@
 import { type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Db } from "./database.js";
 import * as initial from "./migrations/2026-11-27-initial.js";
+import * as sessions from "./migrations/2026-11-27-sessions.js";
 
 /** Named with an ISO date prefix so that they sort in the order they were written. */
 function migrations(db: Db): Record<string, Migration> {
   return {
     "2026-11-27-initial": { up: (kysely) => initial.up(kysely, db.dialect) },
+    "2026-11-27-sessions": { up: (kysely) => sessions.up(kysely, db.dialect) },
   };
 }
 

@@ -61,6 +61,10 @@ export interface AccountTable {
   updated_at: string;
   created_by: string;
   updated_by: string;
+  /** Wrong passwords in a row since the last good one. */
+  failed_logins: Generated<number>;
+  /** Until when log-in is refused after too many failures; null when not locked. */
+  locked_until: string | null;
 }
 
 export interface CredentialTable {
@@ -91,11 +95,34 @@ export interface CustomerTokenTable {
   created_at: string;
 }
 
+export interface RefreshTokenTable extends CustomerTokenTable {
+  /** When the token was exchanged for a new one; presenting it again revokes its family. */
+  rotated_at: string | null;
+}
+
+/** One shopper session and every token it ever had: rotation keeps the family, log-out ends it. */
+export interface TokenFamilyTable {
+  id: string;
+  account_id: number;
+  access_ttl_minutes: number;
+  refresh_ttl_minutes: number;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface TrustedDeviceTable {
+  account_id: number;
+  /** SHA-256 of fingerprint and region: the device that may log in without a second factor. */
+  device_hash: string;
+  created_at: string;
+}
+
 export interface SigningKeyTable {
   kid: string;
   private_jwk: string;
   public_jwk: string;
   created_at: string;
+  retired_at: string | null;
 }
 
 export interface Database {
@@ -110,7 +137,9 @@ export interface Database {
   account_notes: AccountChildTable;
   account_segments: AccountChildTable;
   access_tokens: CustomerTokenTable;
-  refresh_tokens: CustomerTokenTable;
+  refresh_tokens: RefreshTokenTable;
+  token_families: TokenFamilyTable;
+  trusted_devices: TrustedDeviceTable;
   signing_keys: SigningKeyTable;
 }
 

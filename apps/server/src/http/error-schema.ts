@@ -10,6 +10,7 @@ export const ErrorCodeSchema = z.enum([
   "REQUEST_ENTITY_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "UNEXPECTED_ERROR",
+  "ACCOUNT_LOCKED",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

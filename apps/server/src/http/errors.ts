@@ -36,6 +36,13 @@ export class ForbiddenError extends ApiError {
   readonly errorCode = "FORBIDDEN";
 }
 
+/** The right password for a locked account: told only to whoever knows the password. */
+export class AccountLockedError extends ApiError {
+  override name = "AccountLockedError";
+  readonly status = 403;
+  readonly errorCode = "ACCOUNT_LOCKED";
+}
+
 export class NotFoundError extends ApiError {
   override name = "NotFoundError";
   readonly status = 404;

@@ -58,4 +58,9 @@ export const TenantSiteHeaders = z.object({
     .openapi({ type: "integer", format: "int32" }),
 });
 
-export const APP_TOKEN_SECURITY = [{ appToken: [] }];
+export const APP_TOKEN_SECURITY: Record<string, string[]>[] = [{ appToken: [] }];
+/** Either an application token or the shopper's own access token. */
+export const APP_OR_SHOPPER_SECURITY: Record<string, string[]>[] = [
+  { appToken: [] },
+  { customerToken: [] },
+];

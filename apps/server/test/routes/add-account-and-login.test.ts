@@ -1,6 +1,7 @@
 // Add-Account-And-Login in-process, on every test database: what a shopper gets, what is
 // stored, and every way the request can be refused without leaving anything behind.
 import { verify } from "@node-rs/argon2";
+import bcrypt from "bcryptjs";
 import { createLocalJWKSet, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../src/auth/secrets.js";
@@ -222,7 +223,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
   });
 
   it("imports an account with an external password hash and no local one", async () => {
-    const external = "$2b$10$abcdefghijklmnopqrstuu5Zx6kV7mR8oP9qS0tU1vW2xY3zA4bC";
+    const external = await bcrypt.hash("imported-password", 4);
     const response = await signUp(
       signUpBody({ password: undefined, isImport: true, externalPassword: external }),
     );
@@ -271,8 +272,16 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
         want: { status: 400, errorCode: "MISSING_OR_INVALID_PARAMETER", field: "password" },
       },
       {
+        given: "an external password in an unsupported format",
+        body: signUpBody({ password: undefined, isImport: true, externalPassword: "md5:abc" }),
+        want: { status: 400, errorCode: "MISSING_OR_INVALID_PARAMETER", field: "externalPassword" },
+      },
+      {
         given: "an external password without isImport",
-        body: signUpBody({ password: undefined, externalPassword: "$2b$x" }),
+        body: signUpBody({
+          password: undefined,
+          externalPassword: "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA",
+        }),
         want: { status: 400, errorCode: "MISSING_OR_INVALID_PARAMETER", field: "externalPassword" },
       },
       {

@@ -4,7 +4,7 @@
 import { createApp } from "../../src/app.js";
 import { createArgon2idHasher } from "../../src/auth/password-hasher.js";
 import { loadSigningKeys } from "../../src/auth/signing-keys.js";
-import { type Config, loadConfig } from "../../src/config.js";
+import { type Config, loadConfig, maxSignedTokenLifetimeMs } from "../../src/config.js";
 import type { Db, Dialect } from "../../src/db/database.js";
 import { createLogger } from "../../src/logger.js";
 import { createPlatformRepository } from "../../src/platform/platform.repository.js";
@@ -57,7 +57,10 @@ export async function createTestApp(
   });
   const clock = options.clock ?? testClock();
   const logs: string[] = [];
-  const keys = await loadSigningKeys(db, { now: clock.now });
+  const keys = await loadSigningKeys(db, {
+    now: clock.now,
+    maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
+  });
   const app = createApp({
     config,
     db,
