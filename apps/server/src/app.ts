@@ -14,7 +14,8 @@ import { APPLICATION_AUDIENCE, type AppTokens, createAppTokens } from "./auth/ap
 import type { PasswordHasher } from "./auth/password-hasher.js";
 import type { SigningKeys } from "./auth/signing-keys.js";
 import type { Config } from "./config.js";
-import type { Db } from "./db/database.js";
+import { type Db, isDatabaseOutage } from "./db/database.js";
+import { createAbuseLimits } from "./http/abuse-limits.js";
 import { createPathCanonicaliser } from "./http/canonical-path.js";
 import { correlationIdFor } from "./http/correlation.js";
 import {
@@ -27,6 +28,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./http/errors.js";
+import type { RateLimiter } from "./http/rate-limit.js";
 import { applySelection, parseResponseFields } from "./http/response-fields.js";
 import type { AppEnv, AppOpenAPI } from "./http/types.js";
 import type { Logger } from "./logger.js";
@@ -64,6 +66,8 @@ export interface AppDeps {
   now: () => Date;
   /** openapi.yaml as parsed: served at /openapi.json. */
   openApiDocument: unknown;
+  /** Counts sign-up and log-in attempts (in memory, or shared through Redis). */
+  limiter: RateLimiter;
 }
 
 /** Kibo's error bodies name the part of the platform that answered. */
@@ -91,6 +95,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     platform: createPlatformService({ repository: createPlatformRepository(db), appTokens, now }),
   };
 
+  const limits = createAbuseLimits(deps.limiter, config.rateLimits, logger);
   const canonical = createPathCanonicaliser(ROUTES.map((route) => route.path));
   const app: AppOpenAPI = new OpenAPIHono<AppEnv>({
     getPath: (request) => canonical(getPath(request)),
@@ -115,6 +120,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     const correlationId = correlationIdFor(c.req.header("x-vol-correlation"));
     c.set("correlationId", correlationId);
     c.set("services", services);
+    c.set("limits", limits);
     c.set("logger", logger);
     c.set("responseFields", undefined);
     c.set("application", () => {
@@ -225,7 +231,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   });
 
   app.onError((error, c) => {
-    const apiError = fromHttpException(error) ?? toApiError(error);
+    const apiError = fromHttpException(error) ?? toApiError(error, isDatabaseOutage);
     if (apiError.status >= 500) {
       const { name, message, code } = error as Error & { code?: unknown };
       logger.error("request failed", {
@@ -237,6 +243,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     }
     return c.json(errorBody(apiError, APPLICATION_NAME), apiError.status, {
       "x-vol-correlation": c.var.correlationId ?? correlationIdFor(undefined),
+      ...(apiError.retryAfterSeconds ? { "retry-after": String(apiError.retryAfterSeconds) } : {}),
     });
   });
 

@@ -36,6 +36,16 @@ const EnvSchema = z
     ),
     TWO_FACTOR_POLICY: z.enum(["off", "new-device"]).default("off"),
     LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+    HASH_CONCURRENCY: int(1, 64).default(4),
+    HASH_QUEUE_LIMIT: int(0, 10_000).default(64),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//)
+      .optional(),
+    RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+    RATE_LIMIT_PER_ADDRESS: int(1, 1_000_000).default(600),
+    RATE_LIMIT_PER_ACCOUNT: int(1, 1_000_000).default(20),
+    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     LOGIN_LOCK_MINUTES: int(1, 7 * 24 * 60).default(15),
     SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
     APP_CLIENT_ID: z.string().min(1).max(200).optional(),
@@ -96,6 +106,17 @@ export interface Config {
     signingPrivateKeyPem: string | undefined;
   };
   twoFactorPolicy: TwoFactorPolicy;
+  /** Passwords hashed at once, and how many more may wait before a fast 503. */
+  hashing: { concurrency: number; maxWaiting: number };
+  /** Sign-up and log-in attempts per window, per client address and per target account. */
+  rateLimits: {
+    redisUrl: string | undefined;
+    windowMs: number;
+    perAddress: number;
+    perAccount: number;
+    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+    trustProxy: boolean;
+  };
   /** Wrong passwords in a row that lock an account, and for how long (minutes). */
   lockout: { maxFailures: number; lockMinutes: number };
   tenant: { id: number; name: string; domain: string | undefined };
@@ -137,6 +158,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     twoFactorPolicy: e.TWO_FACTOR_POLICY,
     lockout: { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },
+    hashing: { concurrency: e.HASH_CONCURRENCY, maxWaiting: e.HASH_QUEUE_LIMIT },
+    rateLimits: {
+      redisUrl: e.REDIS_URL,
+      windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      perAddress: e.RATE_LIMIT_PER_ADDRESS,
+      perAccount: e.RATE_LIMIT_PER_ACCOUNT,
+      trustProxy: e.TRUST_PROXY === "true",
+    },
     tenant: { id: e.TENANT_ID, name: e.TENANT_NAME, domain: e.TENANT_DOMAIN },
     site: { id: e.SITE_ID, name: e.SITE_NAME },
     application:

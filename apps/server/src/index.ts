@@ -1,14 +1,18 @@
 // The only module with side effects: read the environment, open and migrate the database,
 // serve HTTP, and stop gracefully on SIGTERM/SIGINT.
 import { readFileSync } from "node:fs";
+import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import { parse } from "yaml";
 import { createApp } from "./app.js";
-import { createArgon2idHasher } from "./auth/password-hasher.js";
+import { createArgon2idHasher, createBoundedHasher } from "./auth/password-hasher.js";
 import { loadSigningKeys } from "./auth/signing-keys.js";
 import { ConfigError, loadConfig, maxSignedTokenLifetimeMs } from "./config.js";
 import { createDb } from "./db/database.js";
 import { migrateToLatest } from "./db/migrate.js";
+import { correlationIdFor } from "./http/correlation.js";
+import { errorBody, InvalidParameterError } from "./http/errors.js";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./http/rate-limit.js";
 import { createLogger } from "./logger.js";
 import { createPlatformRepository } from "./platform/platform.repository.js";
 import { bootstrapPlatform } from "./platform/platform.service.js";
@@ -27,10 +31,14 @@ async function main(): Promise<void> {
     maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
   });
 
+  const limiter = config.rateLimits.redisUrl
+    ? await createRedisRateLimiter(config.rateLimits.redisUrl)
+    : createMemoryRateLimiter();
   const app = createApp({
     config,
     db,
-    hasher: createArgon2idHasher(),
+    limiter,
+    hasher: createBoundedHasher(createArgon2idHasher(), config.hashing),
     keys,
     logger,
     now,
@@ -55,6 +63,29 @@ async function main(): Promise<void> {
     }
   });
 
+  // Requests Node's HTTP parser refuses (malformed, or headers over its limit) never reach Hono:
+  // answer them in Kibo's shape too, so that clients can parse every error this server sends.
+  server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const refusal = new InvalidParameterError(
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? "Missing or invalid parameter: the request headers are too large."
+        : "Missing or invalid parameter: the request is not valid HTTP.",
+    );
+    const body = JSON.stringify(errorBody(refusal, "Customer"));
+    socket.end(
+      [
+        "HTTP/1.1 400 Bad Request",
+        "content-type: application/json",
+        `content-length: ${Buffer.byteLength(body)}`,
+        `x-vol-correlation: ${correlationIdFor(undefined)}`,
+        "connection: close",
+        "",
+        body,
+      ].join("\r\n"),
+    );
+  });
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -62,6 +93,7 @@ async function main(): Promise<void> {
     logger.info("stopping", { signal });
     // Stop accepting, let in-flight requests finish, then close the database.
     server.close(async () => {
+      await limiter.close();
       await db.close();
       logger.info("stopped", {});
       process.exit(0);

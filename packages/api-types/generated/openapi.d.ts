@@ -666,7 +666,7 @@ export interface components {
              * @description What went wrong, for a program.
              * @enum {string}
              */
-            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR" | "ACCOUNT_LOCKED";
+            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR" | "ACCOUNT_LOCKED" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
             /** @description The part of the platform that answered, such as `Customer`. */
             applicationName: string | null;
             /** @description Details; for invalid input, one entry per offending field (`name` is its path). */
@@ -788,6 +788,36 @@ export interface components {
                 "application/json": components["schemas"]["KiboError"];
             };
         };
+        /**
+         * @description Too many attempts from this client address, or at this account (user name or email
+         *     address), in the current window. `errorCode` is `TOO_MANY_REQUESTS`; wait `Retry-After`
+         *     seconds. Limits are shared by every instance when the server is configured with Redis.
+         */
+        TooManyRequests: {
+            headers: {
+                "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KiboError"];
+            };
+        };
+        /**
+         * @description The server cannot take the request now: the database does not answer, or more passwords
+         *     wait to be hashed than the server can hash promptly. Nothing was changed. `errorCode` is
+         *     `SERVICE_UNAVAILABLE`; try again after `Retry-After` seconds.
+         */
+        ServiceUnavailable: {
+            headers: {
+                "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["KiboError"];
+            };
+        };
         /** @description Something failed on the server. `errorCode` is `UNEXPECTED_ERROR`; the body never carries a stack trace. */
         InternalError: {
             headers: {
@@ -824,6 +854,8 @@ export interface components {
          *     when reporting a problem; the server logs it with every line about the request.
          */
         XVolCorrelation: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
     };
     pathItems: never;
 }
@@ -875,7 +907,9 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUserAuthTicket: {
@@ -923,7 +957,9 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteUserAuthTicket: {
@@ -954,6 +990,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     refreshUserAuthTicket: {
@@ -999,6 +1036,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAccount: {
@@ -1049,6 +1087,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createApplicationToken: {
@@ -1079,6 +1118,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTenant: {
@@ -1120,6 +1160,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getJsonWebKeySet: {
@@ -1142,6 +1183,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getHealth: {

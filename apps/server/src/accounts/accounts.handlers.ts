@@ -1,9 +1,13 @@
 // Handlers of the customer-account operations: HTTP in, service call, HTTP out.
 import type { AppRouteHandler } from "../http/types.js";
 import type { addAccountAndLoginRoute, getAccountRoute } from "./accounts.routes.js";
+import { uniquenessKey } from "./accounts.service.js";
 
 export const addAccountAndLogin: AppRouteHandler<typeof addAccountAndLoginRoute> = async (c) => {
-  const ticket = await c.var.services.accounts.signUp(c.var.application(), c.req.valid("json"));
+  const app = c.var.application();
+  const request = c.req.valid("json");
+  await c.var.limits.check(c, "sign-up", uniquenessKey(request.account.emailAddress));
+  const ticket = await c.var.services.accounts.signUp(app, request);
   return c.json(ticket, 200);
 };
 

@@ -33,7 +33,7 @@ export const addAccountAndLoginRoute = createRoute({
       CustomerAuthTicketSchema,
       "The account was created and the shopper is logged in.",
     ),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 500),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 500, 503),
   },
 });
 
@@ -61,6 +61,6 @@ export const getAccountRoute = createRoute({
   },
   responses: {
     200: jsonResponse(CustomerAccountSchema, "The account."),
-    ...errorResponses(400, 401, 403, 404, 500),
+    ...errorResponses(400, 401, 403, 404, 500, 503),
   },
 });

@@ -86,3 +86,31 @@ async function pingWith(kysely: Kysely<Database>): Promise<boolean> {
     return false;
   }
 }
+
+// PostgreSQL connection failures and server shutdowns, SQLite lock time-outs: the database is
+// out of reach for now, which is an outage (503), not a bug (500).
+const OUTAGE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+  "SQLITE_BUSY",
+]);
+const OUTAGE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i;
+
+export function isDatabaseOutage(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    (typeof code === "string" && OUTAGE_CODES.has(code)) ||
+    (typeof message === "string" && OUTAGE_MESSAGES.test(message))
+  );
+}

@@ -11,6 +11,8 @@ export const ErrorCodeSchema = z.enum([
   "UNSUPPORTED_MEDIA_TYPE",
   "UNEXPECTED_ERROR",
   "ACCOUNT_LOCKED",
+  "TOO_MANY_REQUESTS",
+  "SERVICE_UNAVAILABLE",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

@@ -9,9 +9,11 @@ export interface FieldProblem {
 }
 
 export abstract class ApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
   abstract readonly errorCode: ErrorCode;
   readonly problems: FieldProblem[];
+  /** Seconds, sent as Retry-After with 429 and 503. */
+  retryAfterSeconds: number | undefined;
   constructor(message: string, problems: FieldProblem[] = []) {
     super(message);
     this.problems = problems;
@@ -67,6 +69,27 @@ export class UnsupportedMediaTypeError extends ApiError {
   readonly errorCode = "UNSUPPORTED_MEDIA_TYPE";
 }
 
+export class TooManyRequestsError extends ApiError {
+  override name = "TooManyRequestsError";
+  readonly status = 429;
+  readonly errorCode = "TOO_MANY_REQUESTS";
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The database does not answer, or the hashing queue is full: nothing was changed. */
+export class ServiceUnavailableError extends ApiError {
+  override name = "ServiceUnavailableError";
+  readonly status = 503;
+  readonly errorCode = "SERVICE_UNAVAILABLE";
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class UnexpectedError extends ApiError {
   override name = "UnexpectedError";
   readonly status = 500;
@@ -85,8 +108,14 @@ export function errorBody(error: ApiError, applicationName: string): KiboErrorBo
 }
 
 /** Anything that is not an ApiError is a bug or an outage: never show its message or stack. */
-export function toApiError(error: unknown): ApiError {
+export function toApiError(error: unknown, isOutage: (error: unknown) => boolean): ApiError {
   if (error instanceof ApiError) return error;
+  if (isOutage(error)) {
+    return new ServiceUnavailableError(
+      "The database is not available right now; nothing was changed.",
+      2,
+    );
+  }
   return new UnexpectedError(
     "An unexpected error occurred. Quote the x-vol-correlation header when reporting it.",
   );

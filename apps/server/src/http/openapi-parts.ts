@@ -16,14 +16,19 @@ const ERROR_DESCRIPTIONS = {
   409: "The email address or user name is already taken.",
   413: "The request body is too large.",
   415: "The request body is not JSON.",
+  429: "Too many attempts; wait Retry-After seconds.",
   500: "Something failed on the server.",
   503: "The service cannot take the request now.",
 } as const;
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
+const RetryHeaders = CorrelationHeaders.extend({
+  "Retry-After": z.int().min(1).openapi({ type: "integer" }),
+});
+
 const errorResponse = (status: ErrorStatus) => ({
   description: ERROR_DESCRIPTIONS[status],
-  headers: CorrelationHeaders,
+  headers: status === 429 || status === 503 ? RetryHeaders : CorrelationHeaders,
   content: { "application/json": { schema: KiboErrorSchema } },
 });
 

@@ -5,6 +5,7 @@ import type { AppPrincipal } from "../auth/app-tokens.js";
 import type { Logger } from "../logger.js";
 import type { PlatformService } from "../platform/platform.service.js";
 import type { SessionsService } from "../sessions/sessions.service.js";
+import type { AbuseLimits } from "./abuse-limits.js";
 import type { Selection } from "./response-fields.js";
 
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
 export interface AppEnv {
   Variables: {
     services: Services;
+    limits: AbuseLimits;
     logger: Logger;
     correlationId: string;
     /** The authenticated application; throws 401 when the route had no valid app token. */

@@ -29,7 +29,7 @@ export const getJsonWebKeySetRoute = createRoute({
   security: [],
   responses: {
     200: jsonResponse(JsonWebKeySetSchema, "The current public signing keys."),
-    ...errorResponses(500),
+    ...errorResponses(500, 503),
   },
 });
 

@@ -56,7 +56,7 @@ export const createApplicationTokenRoute = createRoute({
       OAuthTokenResponseSchema,
       "The credentials are valid; here is an application token.",
     ),
-    ...errorResponses(400, 401, 413, 415, 500),
+    ...errorResponses(400, 401, 413, 415, 500, 503),
   },
 });
 
@@ -81,6 +81,6 @@ export const getTenantRoute = createRoute({
   },
   responses: {
     200: jsonResponse(TenantSchema, "The tenant."),
-    ...errorResponses(400, 401, 403, 404, 500),
+    ...errorResponses(400, 401, 403, 404, 500, 503),
   },
 });

@@ -1,4 +1,5 @@
 // Handlers of the shopper-session operations: HTTP in, service call, HTTP out.
+import { uniquenessKey } from "../accounts/accounts.service.js";
 import type { AppRouteHandler } from "../http/types.js";
 import type {
   createUserAuthTicketRoute,
@@ -9,7 +10,10 @@ import type {
 export const createUserAuthTicket: AppRouteHandler<typeof createUserAuthTicketRoute> = async (
   c,
 ) => {
-  const ticket = await c.var.services.sessions.logIn(c.var.application(), c.req.valid("json"));
+  const app = c.var.application();
+  const request = c.req.valid("json");
+  await c.var.limits.check(c, "log-in", uniquenessKey(request.username));
+  const ticket = await c.var.services.sessions.logIn(app, request);
   return c.json(ticket, 200);
 };
 

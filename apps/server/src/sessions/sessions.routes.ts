@@ -48,7 +48,7 @@ export const createUserAuthTicketRoute = createRoute({
       CustomerAuthTicketSchema,
       "A new session (or a request for a second factor).",
     ),
-    ...errorResponses(400, 401, 403, 413, 415, 500),
+    ...errorResponses(400, 401, 403, 413, 415, 429, 500, 503),
   },
 });
 
@@ -70,7 +70,7 @@ export const refreshUserAuthTicketRoute = createRoute({
   },
   responses: {
     200: jsonResponse(CustomerAuthTicketSchema, "A new session of the same family."),
-    ...errorResponses(400, 401, 500),
+    ...errorResponses(400, 401, 500, 503),
   },
 });
 
@@ -88,6 +88,6 @@ export const deleteUserAuthTicketRoute = createRoute({
       description: "The session is revoked (or was already gone).",
       headers: CorrelationHeaders,
     },
-    ...errorResponses(400, 401, 500),
+    ...errorResponses(400, 401, 500, 503),
   },
 });

@@ -32,7 +32,12 @@ describe.each(DIALECTS)("shopper sessions on %s", (dialect) => {
     t.call(`/api/commerce/customer/accounts/${id}${query}`, { headers: as(token) });
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { LOGIN_MAX_FAILURES: "3", LOGIN_LOCK_MINUTES: "10" });
+    t = await createTestApp(dialect, {
+      LOGIN_MAX_FAILURES: "3",
+      LOGIN_LOCK_MINUTES: "10",
+      // These tests log in far more often than a shopper would; rate limits have their own suite.
+      RATE_LIMIT_PER_ACCOUNT: "10000",
+    });
     app = await t.appToken();
   });
   afterAll(() => t.close());

@@ -2,10 +2,11 @@
 // ES256 keys, a clock the test controls, and logs captured in memory. Every response that
 // `call` returns has been checked against openapi.yaml.
 import { createApp } from "../../src/app.js";
-import { createArgon2idHasher } from "../../src/auth/password-hasher.js";
+import { createArgon2idHasher, createBoundedHasher } from "../../src/auth/password-hasher.js";
 import { loadSigningKeys } from "../../src/auth/signing-keys.js";
 import { type Config, loadConfig, maxSignedTokenLifetimeMs } from "../../src/config.js";
 import type { Db, Dialect } from "../../src/db/database.js";
+import { createMemoryRateLimiter } from "../../src/http/rate-limit.js";
 import { createLogger } from "../../src/logger.js";
 import { createPlatformRepository } from "../../src/platform/platform.repository.js";
 import { bootstrapPlatform } from "../../src/platform/platform.service.js";
@@ -64,7 +65,8 @@ export async function createTestApp(
   const app = createApp({
     config,
     db,
-    hasher: createArgon2idHasher(),
+    hasher: createBoundedHasher(createArgon2idHasher(), config.hashing),
+    limiter: createMemoryRateLimiter(() => clock.now().getTime()),
     keys,
     logger: createLogger(config.logLevel, (line) => logs.push(line)),
     now: clock.now,
