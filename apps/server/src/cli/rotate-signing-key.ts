@@ -1,0 +1,20 @@
+// Operator command: make a new signing key and retire the others. Every instance on the same
+// database signs with the new key within a minute; the retired keys stay published at
+// /.well-known/jwks.json until every token they signed has expired.
+//   DATABASE_URL=... npm run rotate-signing-key -w @kibo-auth/server
+import { rotateSigningKey } from "../auth/signing-keys.js";
+import { loadConfig } from "../config.js";
+import { createDb } from "../db/database.js";
+import { migrateToLatest } from "../db/migrate.js";
+
+const config = loadConfig(process.env);
+const db = createDb(config.databaseUrl);
+try {
+  await migrateToLatest(db);
+  const kid = await rotateSigningKey(db, new Date());
+  console.log(
+    `new signing key ${kid}; the previous keys are retired and stay published until their tokens expire`,
+  );
+} finally {
+  await db.close();
+}
