@@ -197,15 +197,6 @@ export function createAccountsRepository(db: Db) {
         children,
       };
     },
-
-    async countAccounts(tenantId: number): Promise<number> {
-      const row = await kysely
-        .selectFrom("accounts")
-        .select((eb) => eb.fn.countAll<string | number>().as("n"))
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
   };
 }
 
