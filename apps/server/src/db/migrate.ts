@@ -18,7 +18,12 @@ const MIGRATION_LOCK_KEY = 7_346_112;
 export async function migrateToLatest(db: Db): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(db) };
   const run = async () => {
-    const { error, results } = await new Migrator({ db: db.kysely, provider }).migrateToLatest();
+    const { error, results } = await new Migrator({
+      db: db.kysely,
+      provider,
+      // Without it Kysely looks for its tables in any schema, and test schemas side by side confuse it.
+      ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+    }).migrateToLatest();
     const failed = results?.find((result) => result.status === "Error");
     if (error || failed) {
       throw new Error(`migration ${failed?.migrationName ?? ""} failed`, { cause: error });

@@ -23,7 +23,7 @@ const ERROR_DESCRIPTIONS = {
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
 const RetryHeaders = CorrelationHeaders.extend({
-  "Retry-After": z.int().min(1).openapi({ type: "integer" }),
+  "Retry-After": z.int().min(1),
 });
 
 const errorResponse = (status: ErrorStatus) => ({

@@ -1,8 +1,17 @@
 // Small zod builders that emit exactly what openapi.yaml writes for Kibo's common field kinds.
 import { z } from "@hono/zod-openapi";
 
-/** int32 that validates the range and is documented as `integer`/`int32`. */
-export const int32 = () => z.int32().openapi({ type: "integer", format: "int32" });
+/**
+ * int32 that validates the range and is documented as `integer`/`int32`. Built from z.int()
+ * rather than z.int32(): overriding the emitted `type` would also drop `null` and bounds added
+ * later (.nullable(), .min()), so only `format` is set here.
+ */
+export const int32 = () =>
+  z
+    .int()
+    .min(-(2 ** 31))
+    .max(2 ** 31 - 1)
+    .openapi({ format: "int32" });
 
 /** A nullable, optional string with a maximum length (Kibo: "every string is nullable"). */
 export const text = (maxLength?: number) =>
