@@ -1,5 +1,6 @@
 // Application authentication as openapi-fetch middleware: every `/api` call but the oauth one
-// carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token.
+// carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token. A call
+// that brings its own `Authorization` (a shopper's token) is sent as it is and never retried.
 import type { Middleware } from "openapi-fetch";
 import type { AppTokenSource } from "./app-token.js";
 import { OAUTH_PATH } from "./paths.js";
@@ -9,6 +10,27 @@ interface Sent {
   copy: Request;
   /** The token the request carried, to tell a stale cache entry from a renewed one. */
   token: string;
+}
+
+/**
+ * Operations whose 401 usually means the shopper's own credentials (password, refresh token)
+ * rather than the app token. Both answer `401 UNAUTHORIZED`; only the message tells them apart.
+ */
+const SHOPPER_CREDENTIAL_OPERATIONS = new Set([
+  "POST /commerce/customer/authtickets",
+  "PUT /commerce/customer/authtickets/refresh",
+]);
+
+/** Whether a 401's Kibo error says the application token was refused (the body is left intact). */
+async function refusesAppToken(response: Response): Promise<boolean> {
+  try {
+    const body: unknown = await response.clone().json();
+    const message =
+      typeof body === "object" && body !== null && "message" in body ? body.message : undefined;
+    return typeof message === "string" && /application token/i.test(message);
+  } catch {
+    return false;
+  }
 }
 
 export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
@@ -22,6 +44,13 @@ export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
       if (schemaPath === OAUTH_PATH) {
         return undefined;
       }
+      // The call names its own caller (`headers: { Authorization: "Bearer <shopper token>" }`):
+      // keep it. createClient() removes Authorization from the client-wide headers when it holds
+      // credentials, so a header here was given for this call. Its 401 is not retried either:
+      // resending it with the app token would answer as the application, not as the shopper.
+      if (request.headers.has("authorization")) {
+        return undefined;
+      }
       const outcome = await tokens.get();
       if ("failure" in outcome) {
         // No token, no call: answer with the oauth operation's error (401 for bad credentials),
@@ -33,10 +62,18 @@ export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
       return request;
     },
 
-    async onResponse({ request, response, options }) {
+    async onResponse({ request, response, options, schemaPath }) {
       const original = sent.get(request);
       sent.delete(request);
       if (response.status !== 401 || !original) {
+        return undefined;
+      }
+      if (
+        SHOPPER_CREDENTIAL_OPERATIONS.has(`${request.method} ${schemaPath}`) &&
+        !(await refusesAppToken(response))
+      ) {
+        // The shopper's password or refresh token was refused, not the app token: sending it
+        // again would count a second failed log-in toward the account lock and the rate limits.
         return undefined;
       }
       // The token was refused (revoked, signing key rotated, clock skew): get a new one and send

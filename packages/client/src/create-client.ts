@@ -55,18 +55,22 @@ export function createClient(options: CreateClientOptions): KiboClient {
       headers: options.headers,
     }),
   );
+  const credentials = clientId !== undefined || sharedSecret !== undefined;
   const api = createFetchClient<ApiPaths>({
     baseUrl,
     fetch,
     // The tenant and site given here win over the same names in `headers`; a call's own
-    // `params.header` wins over both.
-    headers: mergeHeaders(options.headers, {
-      "x-vol-tenant": tenantId,
-      "x-vol-site": siteId,
-    }),
+    // `params.header` wins over both. With credentials, the app token is the client-wide
+    // Authorization, so one in `headers` is dropped: an Authorization the auth middleware sees
+    // was then given by the call itself, and it wins (a shopper's own token).
+    headers: mergeHeaders(
+      options.headers,
+      { "x-vol-tenant": tenantId, "x-vol-site": siteId },
+      credentials ? { authorization: null } : undefined,
+    ),
   });
 
-  if (clientId === undefined && sharedSecret === undefined) {
+  if (!credentials) {
     return { ...typed(api), root };
   }
   if (!clientId || !sharedSecret) {
