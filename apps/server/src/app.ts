@@ -12,7 +12,7 @@ import { addAccountAndLoginRoute, getAccountRoute } from "./accounts/accounts.ro
 import { createAccountsService } from "./accounts/accounts.service.js";
 import { APPLICATION_AUDIENCE, type AppTokens, createAppTokens } from "./auth/app-tokens.js";
 import type { PasswordHasher } from "./auth/password-hasher.js";
-import type { SigningKeys } from "./auth/signing-keys.js";
+import { JWKS_MAX_AGE_SECONDS, type SigningKeys } from "./auth/signing-keys.js";
 import type { Config } from "./config.js";
 import { type Db, isDatabaseOutage } from "./db/database.js";
 import { createAbuseLimits } from "./http/abuse-limits.js";
@@ -20,6 +20,7 @@ import { createPathCanonicaliser } from "./http/canonical-path.js";
 import { correlationIdFor } from "./http/correlation.js";
 import {
   type ApiError,
+  BearerTokenError,
   errorBody,
   InvalidParameterError,
   NotFoundError,
@@ -124,10 +125,10 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     c.set("logger", logger);
     c.set("responseFields", undefined);
     c.set("application", () => {
-      throw new UnauthorizedError("An application token is required.");
+      throw new BearerTokenError("An application token is required.", true);
     });
     c.set("caller", () => {
-      throw new UnauthorizedError("A bearer token is required.");
+      throw new BearerTokenError("A bearer token is required.", true);
     });
     c.header("x-vol-correlation", correlationId);
     await next();
@@ -159,7 +160,10 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const [scheme, token] = (c.req.header("authorization") ?? "").split(" ");
     if (scheme?.toLowerCase() !== "bearer" || !token) {
-      throw new UnauthorizedError("A bearer token is required: Authorization: Bearer <token>.");
+      throw new BearerTokenError(
+        "A bearer token is required: Authorization: Bearer <token>.",
+        true,
+      );
     }
     if (audienceOf(token) === APPLICATION_AUDIENCE) {
       const app = await appTokens.verify(token);
@@ -175,7 +179,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
       const shopper = await services.sessions.authenticateShopper(token);
       checkTenantHeaders(c.req.header("x-vol-tenant"), shopper.tenantId, undefined, undefined);
       c.set("application", () => {
-        throw new UnauthorizedError("This operation needs an application token, not a shopper's.");
+        throw new BearerTokenError("This operation needs an application token, not a shopper's.");
       });
       c.set("caller", () => ({ kind: "shopper", ...shopper }));
     }
@@ -214,7 +218,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
   app.openapi(createApplicationTokenRoute, createApplicationToken);
   app.openapi(getTenantRoute, getTenant);
   app.openapi(getJsonWebKeySetRoute, async (c) => {
-    c.header("cache-control", "public, max-age=300");
+    c.header("cache-control", `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return c.json({ keys: await keys.jwks() }, 200);
   });
   app.openapi(getHealthRoute, (c) => c.json({ status: "ok" as const }, 200));
@@ -244,6 +248,9 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     return c.json(errorBody(apiError, APPLICATION_NAME), apiError.status, {
       "x-vol-correlation": c.var.correlationId ?? correlationIdFor(undefined),
       ...(apiError.retryAfterSeconds ? { "retry-after": String(apiError.retryAfterSeconds) } : {}),
+      ...(apiError instanceof UnauthorizedError && apiError.challenge
+        ? { "www-authenticate": apiError.challenge }
+        : {}),
     });
   });
 
@@ -270,7 +277,7 @@ function checkTenantHeaders(
     ["x-vol-site", siteHeader, siteId],
   ] as const) {
     if (sent !== undefined && expected !== undefined && sent.trim() !== String(expected)) {
-      throw new UnauthorizedError(`The ${name} header does not match the bearer token.`);
+      throw new BearerTokenError(`The ${name} header does not match the bearer token.`);
     }
   }
 }

@@ -25,7 +25,8 @@ const EnvSchema = z
     NODE_ENV: z.string().default("production"),
     BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
     TOKEN_ISSUER: z.string().min(1).default("kibo-auth"),
-    APP_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
+    APP_TOKEN_TTL_SECONDS: int(1, 86_400).default(3600),
+    SIGNING_KEYS_RELOAD_SECONDS: int(1, 3600).default(60),
     TOKEN_ACCESS_TTL_MINUTES: int(1, HARD_CAPS.accessTokenTtlMinutes).default(30),
     TOKEN_REFRESH_TTL_MINUTES: int(1, HARD_CAPS.refreshTokenTtlMinutes).default(43_200),
     TENANT_MAX_ACCESS_TTL_MINUTES: int(1, HARD_CAPS.accessTokenTtlMinutes).default(
@@ -104,6 +105,8 @@ export interface Config {
     tenantMaxAccessTtlMinutes: number;
     tenantMaxRefreshTtlMinutes: number;
     signingPrivateKeyPem: string | undefined;
+    /** seconds: how long an instance trusts its copy of the signing keys before reading them again */
+    signingKeysReloadSeconds: number;
   };
   twoFactorPolicy: TwoFactorPolicy;
   /** Passwords hashed at once, and how many more may wait before a fast 503. */
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       tenantMaxAccessTtlMinutes: e.TENANT_MAX_ACCESS_TTL_MINUTES,
       tenantMaxRefreshTtlMinutes: e.TENANT_MAX_REFRESH_TTL_MINUTES,
       signingPrivateKeyPem: e.SIGNING_PRIVATE_KEY,
+      signingKeysReloadSeconds: e.SIGNING_KEYS_RELOAD_SECONDS,
     },
     twoFactorPolicy: e.TWO_FACTOR_POLICY,
     lockout: { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },

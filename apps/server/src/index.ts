@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     configuredPem: config.tokens.signingPrivateKeyPem,
     now,
     maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
+    reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
 
   const limiter = config.rateLimits.redisUrl

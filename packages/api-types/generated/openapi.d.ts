@@ -723,10 +723,18 @@ export interface components {
                 "application/json": components["schemas"]["KiboError"];
             };
         };
-        /** @description The application token (or the client credentials) is missing, malformed, forged, expired or for another tenant or site. `errorCode` is `UNAUTHORIZED`. */
+        /**
+         * @description The credentials are refused. `errorCode` is `UNAUTHORIZED`. When the bearer token itself
+         *     was missing, malformed, forged, expired, revoked or for another tenant or site, the answer
+         *     carries a `WWW-Authenticate` challenge (RFC 6750; `error="invalid_token"` for a refused
+         *     token), so a client knows a fresh application token may help; refused client credentials,
+         *     passwords or refresh tokens carry none.
+         */
         Unauthorized: {
             headers: {
                 "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                /** @description The bearer challenge, such as `Bearer realm="kibo-auth", error="invalid_token"`. */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {

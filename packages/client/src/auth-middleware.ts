@@ -13,24 +13,12 @@ interface Sent {
 }
 
 /**
- * Operations whose 401 usually means the shopper's own credentials (password, refresh token)
- * rather than the app token. Both answer `401 UNAUTHORIZED`; only the message tells them apart.
+ * Whether a 401 refused the bearer token itself (RFC 6750 `error="invalid_token"`, which the
+ * server sends only then), rather than a shopper's password or refresh token: only then can a
+ * fresh app token help, and only then is the request sent again.
  */
-const SHOPPER_CREDENTIAL_OPERATIONS = new Set([
-  "POST /commerce/customer/authtickets",
-  "PUT /commerce/customer/authtickets/refresh",
-]);
-
-/** Whether a 401's Kibo error says the application token was refused (the body is left intact). */
-async function refusesAppToken(response: Response): Promise<boolean> {
-  try {
-    const body: unknown = await response.clone().json();
-    const message =
-      typeof body === "object" && body !== null && "message" in body ? body.message : undefined;
-    return typeof message === "string" && /application token/i.test(message);
-  } catch {
-    return false;
-  }
+function refusesBearerToken(response: Response): boolean {
+  return /error="invalid_token"/.test(response.headers.get("www-authenticate") ?? "");
 }
 
 export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
@@ -62,16 +50,13 @@ export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
       return request;
     },
 
-    async onResponse({ request, response, options, schemaPath }) {
+    async onResponse({ request, response, options }) {
       const original = sent.get(request);
       sent.delete(request);
       if (response.status !== 401 || !original) {
         return undefined;
       }
-      if (
-        SHOPPER_CREDENTIAL_OPERATIONS.has(`${request.method} ${schemaPath}`) &&
-        !(await refusesAppToken(response))
-      ) {
+      if (!refusesBearerToken(response)) {
         // The shopper's password or refresh token was refused, not the app token: sending it
         // again would count a second failed log-in toward the account lock and the rate limits.
         return undefined;

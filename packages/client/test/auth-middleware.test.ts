@@ -4,6 +4,7 @@ import { toResult } from "../src/result.js";
 import {
   ADD_ACCOUNT_PATH,
   BASE_URL,
+  bearerRefusal,
   createClock,
   createFakeKibo,
   createGate,
@@ -114,7 +115,7 @@ describe("application auth", () => {
     const { server, client } = setup({
       respond: ({ url }) =>
         url.pathname.endsWith("/Add-Account-And-Login")
-          ? kiboError(401, "UNAUTHORIZED", "The token belongs to another tenant")
+          ? bearerRefusal("The token belongs to another tenant")
           : undefined,
     });
 

@@ -2,7 +2,7 @@
 // wins, and its 401 is the caller's answer, never retried with the application's token.
 import { describe, expect, it } from "vitest";
 import { createClient } from "../src/create-client.js";
-import { BASE_URL, createFakeKibo, kiboError } from "./helpers.js";
+import { BASE_URL, bearerRefusal, createFakeKibo, kiboError } from "./helpers.js";
 
 const ACCOUNT = "/commerce/customer/accounts/{accountId}";
 const params = { path: { accountId: 1000 } };
@@ -88,7 +88,11 @@ describe("a 401 from log-in or refresh", () => {
       respond: ({ url }) => {
         if (url.pathname.endsWith("/oauth")) return undefined;
         const message = messages.shift();
-        return message ? kiboError(401, "UNAUTHORIZED", message) : undefined;
+        if (!message) return undefined;
+        // As the server does: only a refused bearer token carries the invalid_token challenge.
+        return /application token/.test(message)
+          ? bearerRefusal(message)
+          : kiboError(401, "UNAUTHORIZED", message);
       },
     });
     const client = createClient({

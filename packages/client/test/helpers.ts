@@ -69,7 +69,7 @@ export function createFakeKibo(options: FakeKiboOptions = {}) {
     }
     const bearer = headers.get("authorization")?.replace(/^Bearer /, "");
     if (!bearer || !valid.has(bearer)) {
-      return kiboError(401, "UNAUTHORIZED", "The application token is missing or invalid");
+      return bearerRefusal("The application token is missing or invalid");
     }
     return Response.json(ticket());
   }
@@ -137,4 +137,11 @@ export function createGate() {
     release = resolve;
   });
   return { opened, release };
+}
+
+/** A 401 that refuses the bearer token itself, challenge included, as the server answers it. */
+export function bearerRefusal(message: string): Response {
+  const response = kiboError(401, "UNAUTHORIZED", message);
+  response.headers.set("www-authenticate", 'Bearer realm="kibo-auth", error="invalid_token"');
+  return response;
 }

@@ -1,7 +1,7 @@
 // Application tokens: ES256 JWTs this server issues at the oauth operation and demands on
 // every customer operation. Verification pins the algorithm, issuer and audience.
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { UnauthorizedError } from "../http/errors.js";
+import { BearerTokenError } from "../http/errors.js";
 import { newJti, SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.js";
 
 export const APPLICATION_AUDIENCE = "kibo-auth:application";
@@ -69,7 +69,7 @@ export function createAppTokens(deps: {
           !Array.isArray(behaviors) ||
           !behaviors.every((item) => typeof item === "string")
         ) {
-          throw new UnauthorizedError("The application token lacks required claims.");
+          throw new BearerTokenError("The application token lacks required claims.");
         }
         return {
           clientId: sub,
@@ -78,9 +78,9 @@ export function createAppTokens(deps: {
           behaviors: behaviors as string[],
         };
       } catch (error) {
-        if (error instanceof UnauthorizedError) throw error;
+        if (error instanceof BearerTokenError) throw error;
         const expired = error instanceof joseErrors.JWTExpired;
-        throw new UnauthorizedError(
+        throw new BearerTokenError(
           expired ? "The application token has expired." : "The application token is not valid.",
         );
       }

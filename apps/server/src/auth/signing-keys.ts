@@ -1,8 +1,10 @@
 // The ES256 keys that sign application tokens and jwtAccessToken. Keys live in the database so
 // that every instance on one database signs and verifies with the same set; a configured PEM
-// key is added to that set. The oldest active key signs. Rotation (rotateSigningKey) retires
-// the active keys: a retired key signs nothing new but stays published, and keeps verifying,
-// until every token it can have signed has expired.
+// key is added to that set. The oldest key not yet retired signs. Rotation (rotateSigningKey)
+// publishes a new key at once and schedules the retirement of the others a little later, so
+// that caches of /.well-known/jwks.json know the new key before any token carries it. A retired
+// key signs nothing new but stays published, and keeps verifying, until every token it can have
+// signed has expired.
 import { randomUUID } from "node:crypto";
 import {
   calculateJwkThumbprint,
@@ -38,8 +40,8 @@ export interface SigningKeys {
   jwks(): Promise<PublicJwk[]>;
 }
 
-/** How long an instance trusts its copy of the key set before reading it again. */
-const RELOAD_MS = 60_000;
+/** seconds: how long consumers may cache /.well-known/jwks.json (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_SECONDS = 300;
 
 interface LoadedKey {
   kid: string;
@@ -57,18 +59,22 @@ export async function loadSigningKeys(
     now: () => Date;
     /** ms: the longest any token signed by this server lives (a retired key is kept this long). */
     maxTokenLifetimeMs: number;
+    /** ms: how long this instance trusts its copy of the key set before reading it again. */
+    reloadMs: number;
   },
 ): Promise<SigningKeys> {
-  const { now } = options;
+  const { now, reloadMs } = options;
   // A key retired now may still be used by an instance that has not reloaded yet.
-  const retention = options.maxTokenLifetimeMs + RELOAD_MS;
+  const retention = options.maxTokenLifetimeMs + reloadMs;
   if (options.configuredPem) {
     const key = await importPKCS8(options.configuredPem, SIGNING_ALGORITHM, { extractable: true });
     await storeKey(db, await exportJWK(key), now());
   }
   const read = () => readKeys(db, new Date(now().getTime() - retention).toISOString());
   let keys = await read();
-  if (!keys.some((key) => key.retiredAt === null)) {
+  const signing = (at: number) =>
+    keys.filter((key) => key.retiredAt === null || Date.parse(key.retiredAt) > at);
+  if (signing(now().getTime()).length === 0) {
     const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
     await storeKey(db, await exportJWK(privateKey), now());
     // Two instances starting together may both have stored one: all agree on the oldest.
@@ -76,7 +82,7 @@ export async function loadSigningKeys(
   }
   let loadedAt = now().getTime();
   const fresh = async () => {
-    if (now().getTime() - loadedAt > RELOAD_MS) {
+    if (now().getTime() - loadedAt > reloadMs) {
       keys = await read();
       loadedAt = now().getTime();
     }
@@ -84,7 +90,8 @@ export async function loadSigningKeys(
   };
   return {
     current: async () => {
-      const active = (await fresh()).filter((key) => key.retiredAt === null);
+      await fresh();
+      const active = signing(now().getTime());
       const oldest = active[active.length - 1];
       if (!oldest) throw new Error("no active signing key");
       return { kid: oldest.kid, privateKey: oldest.privateKey };
@@ -103,17 +110,23 @@ export async function loadSigningKeys(
 }
 
 /**
- * Makes a new signing key and retires every other active one. Instances pick the new key up
- * within a minute; tokens signed by the retired keys keep verifying until they expire.
+ * Makes a new signing key, published at once, and schedules the retirement of every other key
+ * still signing for `publishAheadMs` later: by then every instance has reloaded and every cache
+ * of the key set has expired, so no consumer meets a token whose key it has not seen. Tokens
+ * signed by the retired keys keep verifying until they expire.
  */
-export async function rotateSigningKey(db: Db, now: Date): Promise<string> {
+export async function rotateSigningKey(
+  db: Db,
+  now: Date,
+  publishAheadMs = (JWKS_MAX_AGE_SECONDS + 60) * 1000,
+): Promise<string> {
   const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
   const jwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(jwk);
   await db.kysely.transaction().execute(async (trx) => {
     await trx
       .updateTable("signing_keys")
-      .set({ retired_at: now.toISOString() })
+      .set({ retired_at: new Date(now.getTime() + publishAheadMs).toISOString() })
       .where("retired_at", "is", null)
       .execute();
     await storeKey(trx, jwk, now);

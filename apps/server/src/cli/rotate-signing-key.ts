@@ -1,6 +1,6 @@
-// Operator command: make a new signing key and retire the others. Every instance on the same
-// database signs with the new key within a minute; the retired keys stay published at
-// /.well-known/jwks.json until every token they signed has expired.
+// Operator command: make a new signing key, published at once, and retire the others six
+// minutes later (when every instance and every cache of /.well-known/jwks.json knows the new
+// one). The retired keys stay published until every token they signed has expired.
 //   DATABASE_URL=... npm run rotate-signing-key -w @kibo-auth/server
 import { rotateSigningKey } from "../auth/signing-keys.js";
 import { loadConfig } from "../config.js";

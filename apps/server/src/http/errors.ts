@@ -30,6 +30,22 @@ export class UnauthorizedError extends ApiError {
   override name = "UnauthorizedError";
   readonly status = 401;
   readonly errorCode = "UNAUTHORIZED";
+  /** Sent as WWW-Authenticate when the bearer token itself was refused (RFC 6750). */
+  challenge: string | undefined;
+}
+
+/**
+ * The bearer token was missing or refused, as opposed to a shopper's password or refresh token:
+ * the WWW-Authenticate challenge tells a client that a fresh application token may help.
+ */
+export class BearerTokenError extends UnauthorizedError {
+  override name = "BearerTokenError";
+  constructor(message: string, missing = false) {
+    super(message);
+    this.challenge = missing
+      ? 'Bearer realm="kibo-auth"'
+      : 'Bearer realm="kibo-auth", error="invalid_token"';
+  }
 }
 
 export class ForbiddenError extends ApiError {

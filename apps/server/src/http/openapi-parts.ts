@@ -26,9 +26,20 @@ const RetryHeaders = CorrelationHeaders.extend({
   "Retry-After": z.int().min(1),
 });
 
+const ChallengeHeaders = CorrelationHeaders.extend({
+  "WWW-Authenticate": z.string().optional(),
+});
+
+const headersFor = (status: ErrorStatus) =>
+  status === 429 || status === 503
+    ? RetryHeaders
+    : status === 401
+      ? ChallengeHeaders
+      : CorrelationHeaders;
+
 const errorResponse = (status: ErrorStatus) => ({
   description: ERROR_DESCRIPTIONS[status],
-  headers: status === 429 || status === 503 ? RetryHeaders : CorrelationHeaders,
+  headers: headersFor(status),
   content: { "application/json": { schema: KiboErrorSchema } },
 });
 

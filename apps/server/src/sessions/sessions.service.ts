@@ -12,7 +12,7 @@ import type { PasswordHasher } from "../auth/password-hasher.js";
 import { sha256 } from "../auth/secrets.js";
 import { SIGNING_ALGORITHM, type SigningKeys } from "../auth/signing-keys.js";
 import type { Config } from "../config.js";
-import { AccountLockedError, UnauthorizedError } from "../http/errors.js";
+import { AccountLockedError, BearerTokenError, UnauthorizedError } from "../http/errors.js";
 import { requestedLifetimes } from "./lifetimes.js";
 import { deviceHash, planSession, ticketFor } from "./session-issuer.js";
 import type { SessionsRepository } from "./sessions.repository.js";
@@ -182,7 +182,7 @@ export function createSessionsService(deps: {
 
     /** A shopper's own token: a jwtAccessToken of this server, or an opaque accessToken. */
     async authenticateShopper(token: string): Promise<ShopperPrincipal> {
-      const refuse = () => new UnauthorizedError("The shopper token is not valid.");
+      const refuse = () => new BearerTokenError("The shopper token is not valid.");
       if (token.split(".").length === 3) {
         try {
           const { payload } = await jwtVerify(

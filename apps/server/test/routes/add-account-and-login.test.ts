@@ -427,6 +427,12 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       .sign(privateKey);
     const response = await signUp(signUpBody(), { headers: { authorization: `Bearer ${forged}` } });
     expect(response.status).toBe(401);
+    // RFC 6750: the bearer token itself was refused, so a fresh application token may help.
+    expect(response.headers.get("www-authenticate")).toBe(
+      'Bearer realm="kibo-auth", error="invalid_token"',
+    );
+    const missing = await signUp(signUpBody(), { headers: { authorization: "" } });
+    expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="kibo-auth"');
   });
 
   it("answers 401 once the application token has expired", async () => {

@@ -61,6 +61,7 @@ export async function createTestApp(
   const keys = await loadSigningKeys(db, {
     now: clock.now,
     maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
+    reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
   const app = createApp({
     config,
