@@ -10,7 +10,7 @@ import { addAccountAndLogin, getAccount } from "./accounts/accounts.handlers.js"
 import { createAccountsRepository } from "./accounts/accounts.repository.js";
 import { addAccountAndLoginRoute, getAccountRoute } from "./accounts/accounts.routes.js";
 import { createAccountsService } from "./accounts/accounts.service.js";
-import { APPLICATION_AUDIENCE, type AppTokens, createAppTokens } from "./auth/app-tokens.js";
+import { APPLICATION_AUDIENCE, createAppTokens } from "./auth/app-tokens.js";
 import type { PasswordHasher } from "./auth/password-hasher.js";
 import { JWKS_MAX_AGE_SECONDS, type SigningKeys } from "./auth/signing-keys.js";
 import type { Config } from "./config.js";
@@ -74,7 +74,7 @@ export interface AppDeps {
 /** Kibo's error bodies name the part of the platform that answered. */
 const APPLICATION_NAME = "Customer";
 
-export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } {
+export function createApp(deps: AppDeps): AppOpenAPI {
   const { config, db, hasher, keys, logger, now } = deps;
   const appTokens = createAppTokens({
     keys,
@@ -122,8 +122,6 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     c.set("correlationId", correlationId);
     c.set("services", services);
     c.set("limits", limits);
-    c.set("logger", logger);
-    c.set("responseFields", undefined);
     c.set("application", () => {
       throw new BearerTokenError("An application token is required.", true);
     });
@@ -196,7 +194,6 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
       expression === undefined || expression.trim() === ""
         ? undefined
         : parseResponseFields(expression);
-    c.set("responseFields", selection);
     await next();
     if (
       selection &&
@@ -254,7 +251,7 @@ export function createApp(deps: AppDeps): AppOpenAPI & { appTokens: AppTokens } 
     });
   });
 
-  return Object.assign(app, { appTokens });
+  return app;
 }
 
 /** The `aud` of a JWT-shaped token, unverified: only to choose which verification applies. */

@@ -2,11 +2,9 @@
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { AccountReader, AccountsService } from "../accounts/accounts.service.js";
 import type { AppPrincipal } from "../auth/app-tokens.js";
-import type { Logger } from "../logger.js";
 import type { PlatformService } from "../platform/platform.service.js";
 import type { SessionsService } from "../sessions/sessions.service.js";
 import type { AbuseLimits } from "./abuse-limits.js";
-import type { Selection } from "./response-fields.js";
 
 export interface Services {
   accounts: AccountsService;
@@ -18,14 +16,11 @@ export interface AppEnv {
   Variables: {
     services: Services;
     limits: AbuseLimits;
-    logger: Logger;
     correlationId: string;
     /** The authenticated application; throws 401 when the route had no valid app token. */
     application: () => AppPrincipal;
     /** Whoever the bearer token proves: an application or a shopper; throws 401 without one. */
     caller: () => AccountReader;
-    /** The parsed responseFields selection, when the request had one. */
-    responseFields: Selection | undefined;
   };
 }
 
