@@ -186,6 +186,25 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   app.use("/api/commerce/*", authenticate);
   app.use("/api/platform/tenants/*", authenticate);
 
+  // Bytes that are not UTF-8 would be decoded leniently into U+FFFD, so two different passwords
+  // could become one: refuse them before anything reads the body as text.
+  app.use("/api/*", async (c, next) => {
+    if (c.req.raw.body !== null) {
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(await c.req.arrayBuffer());
+      } catch (error) {
+        if (error instanceof TypeError) {
+          throw new InvalidParameterError(
+            "Missing or invalid parameter: the body is not valid UTF-8.",
+            [{ name: "body", value: "is not valid UTF-8" }],
+          );
+        }
+        throw error;
+      }
+    }
+    await next();
+  });
+
   // responseFields is parsed before any work (a bad one must not leave an account behind)
   // and applied last, to the serialised success body.
   app.use("/api/*", async (c, next) => {

@@ -1,5 +1,6 @@
 // Environment -> frozen Config, validated once at start-up. The only module that reads
 // process.env (via the `env` argument); a bad value stops start-up with a message naming it.
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /** The platform's hard caps: no tenant setting or request may exceed them. */
@@ -37,7 +38,8 @@ const EnvSchema = z
     ),
     TWO_FACTOR_POLICY: z.enum(["off", "new-device"]).default("off"),
     LOGIN_MAX_FAILURES: int(1, 1000).default(5),
-    HASH_CONCURRENCY: int(1, 64).default(4),
+    // One hash per core: more only queues inside libuv and slows every other request.
+    HASH_CONCURRENCY: int(1, 64).default(availableParallelism()),
     HASH_QUEUE_LIMIT: int(0, 10_000).default(64),
     REDIS_URL: z
       .string()

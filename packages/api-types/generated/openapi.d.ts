@@ -322,7 +322,7 @@ export interface components {
             customerAccount: components["schemas"]["CustomerAccount"];
         };
         /**
-         * @description A shopper's account. In a request, only the fields the shopper controls are read; the
+         * @description A shopper's account. No text anywhere in it may contain U+0000 (NUL). In a request, only the fields the shopper controls are read; the
          *     server-set ones (`id`, `userId`, `auditInfo`, `customerSinceDate`, `isActive`,
          *     `isLocked`, `isAnonymous`, `hasExternalPassword`, `commerceSummary`, `last2FaDate`,
          *     `migrationRequired`) are ignored and answered as stored.
@@ -453,8 +453,8 @@ export interface components {
             attributeDefinitionId?: number | null;
             /** @description The attribute's fully qualified name, such as `tenant~favourite-colour`. */
             fullyQualifiedName?: string | null;
-            /** @description The attribute's values; any JSON values. */
-            values?: unknown[] | null;
+            /** @description The attribute's values, each a string, number, boolean or null. */
+            values?: (string | number | boolean | null)[] | null;
             auditInfo?: components["schemas"]["AuditInfo"];
         };
         /** @description A contact of the shopper. */

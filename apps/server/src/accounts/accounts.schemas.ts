@@ -3,7 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { EXTERNAL_HASH_PATTERN } from "../auth/external-passwords.js";
 import { HARD_CAPS } from "../config.js";
-import { dateTime, int32, nullableBoolean, text } from "../http/schema-helpers.js";
+import { dateTime, EMAIL, int32, NO_NUL, nullableBoolean, text } from "../http/schema-helpers.js";
 
 export const AuditInfoSchema = z
   .object({
@@ -35,7 +35,12 @@ export const CustomerAttributeSchema = z
   .object({
     attributeDefinitionId: int32().nullable().optional(),
     fullyQualifiedName: text(200),
-    values: z.array(z.unknown()).max(50).nullable().optional(),
+    // Scalars only: arbitrary JSON here would let a body nest deeper than a stack.
+    values: z
+      .array(z.union([z.string().max(1000).regex(NO_NUL), z.number(), z.boolean(), z.null()]))
+      .max(50)
+      .nullable()
+      .optional(),
     auditInfo: AuditInfoSchema.optional(),
   })
   .openapi("CustomerAttribute");
@@ -99,8 +104,8 @@ export const CustomerAccountSchema = z
   .object({
     id: int32().optional(),
     userId: text(55),
-    emailAddress: z.email().max(254),
-    userName: z.string().min(1).max(254).nullable().optional(),
+    emailAddress: z.string().max(254).regex(EMAIL).openapi({ format: "email" }),
+    userName: z.string().min(1).max(254).regex(NO_NUL).nullable().optional(),
     firstName: text(100),
     lastName: text(100),
     localeCode: text(16),

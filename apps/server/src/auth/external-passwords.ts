@@ -8,7 +8,8 @@ const BCRYPT = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const ARGON2 = /^\$argon2(id|i|d)\$/;
 
 /** What openapi.yaml states for `externalPassword`: one of the formats above. */
-export const EXTERNAL_HASH_PATTERN = /^\$(2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|argon2(id|i|d)\$\S+)$/;
+export const EXTERNAL_HASH_PATTERN =
+  /^\$(2[aby]\$\d{2}\$[./A-Za-z0-9]{53}|argon2(id|i|d)\$[A-Za-z0-9+/=$,.-]+)$/;
 
 /** Both libraries run off the event loop; a malformed hash verifies nothing. */
 export async function verifyExternalPassword(hash: string, password: string): Promise<boolean> {

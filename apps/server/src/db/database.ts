@@ -66,8 +66,11 @@ function createPostgres(url: string, options: DbOptions): Db {
     connectionTimeoutMillis: 5000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (server restart, network cut) must not crash the process:
+  // the pool's listener covers idle clients, this one clients checked out mid-transaction. The
+  // query in flight fails on its own and is answered 503.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,

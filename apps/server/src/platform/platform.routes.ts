@@ -6,11 +6,11 @@ import {
   jsonResponse,
   ResponseFieldsQuery,
 } from "../http/openapi-parts.js";
-import { int32 } from "../http/schema-helpers.js";
+import { int32, NO_NUL } from "../http/schema-helpers.js";
 
 export const OAuthTokenRequestSchema = z
   .object({
-    client_id: z.string().min(1).max(200),
+    client_id: z.string().min(1).max(200).regex(NO_NUL),
     client_secret: z.string().min(1).max(200),
     grant_type: z.enum(["client_credentials", "refresh_token"]),
     refresh_token: z.string().max(200).nullable().optional(),

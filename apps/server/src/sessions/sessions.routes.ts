@@ -10,11 +10,11 @@ import {
   ResponseFieldsQuery,
   TenantSiteHeaders,
 } from "../http/openapi-parts.js";
-import { int32, text } from "../http/schema-helpers.js";
+import { int32, NO_NUL, text } from "../http/schema-helpers.js";
 
 export const CustomerUserAuthInfoSchema = z
   .object({
-    username: z.string().min(1).max(254),
+    username: z.string().min(1).max(254).regex(NO_NUL),
     password: z.string().min(1).max(1024),
     accountId: int32().nullable().optional(),
     authTicketTtlMinutes: int32().min(1).max(HARD_CAPS.accessTokenTtlMinutes).nullable().optional(),

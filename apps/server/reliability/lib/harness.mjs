@@ -1,0 +1,262 @@
+// The reliability script's shared machinery: fresh databases of either dialect, a client that
+// checks every answer (spec, error body, secrets) and tallies it, and the integrity queries a
+// crash must not break. Scenarios (scenarios.mjs) are written in terms of these.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import pg from "pg";
+import { send } from "./http.mjs";
+import { errorBodyProblems } from "./leaks.mjs";
+import { startServer } from "./server.mjs";
+
+export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+export const LOG_IN = "/api/commerce/customer/authtickets";
+export const OAUTH = "/api/platform/applications/authtickets/oauth";
+
+/** Rate limits out of the way, for every scenario but the rate-limit one. */
+export const NO_RATE_LIMITS = {
+  RATE_LIMIT_PER_ADDRESS: "1000000",
+  RATE_LIMIT_PER_ACCOUNT: "1000000",
+};
+
+/** Answers whether a PostgreSQL server answers at `url` within two seconds. */
+export async function postgresAnswers(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** A database of its own for one scenario: `url` for the server, `query` from outside it. */
+export async function freshDatabase(dialect, postgresUrl) {
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "kibo-auth-reliability-"));
+    const url = join(dir, "kibo-auth.sqlite");
+    return {
+      dialect,
+      url,
+      async query(text) {
+        const database = new SqliteDatabase(url);
+        try {
+          database.pragma("busy_timeout = 5000");
+          return database.prepare(text).all();
+        } finally {
+          database.close();
+        }
+      },
+      async drop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `reliability_${randomBytes(6).toString("hex")}`;
+  const admin = async (statement) => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    dialect,
+    url: url.toString(),
+    async query(text) {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        return (await client.query(text)).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
+}
+
+/**
+ * What one scenario sent and got back. Every answer is checked against the spec and, when it
+ * is an error, for stack traces and SQL; tokens in answers are recorded as secrets.
+ */
+export class Tally {
+  constructor(run) {
+    this.run = run;
+    this.sent = 0;
+    this.accepted = 0;
+    this.rejected = 0;
+    this.unavailable = 0;
+    this.serverErrors = 0;
+    this.unanswered = 0;
+    this.problems = [];
+    this.statuses = new Map();
+  }
+
+  /** Sends one request and tallies its outcome (see http.mjs `send`). */
+  async send(origin, request) {
+    if (typeof request.body === "string") this.run.recordRequest(request.body);
+    const outcome = await send(origin, request);
+    this.count(request.method ?? "GET", new URL(request.path, origin).toString(), outcome);
+    return outcome;
+  }
+
+  count(method, url, outcome) {
+    this.sent += 1;
+    if (outcome.status === undefined) {
+      this.unanswered += 1;
+      return;
+    }
+    const { status } = outcome;
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status < 400) this.accepted += 1;
+    else if (status < 500) this.rejected += 1;
+    else if (status === 503) this.unavailable += 1;
+    else this.serverErrors += 1;
+    const problems = this.run.checker.check({
+      method,
+      url,
+      status,
+      headers: outcome.headers,
+      text: outcome.text ?? "",
+    });
+    this.problems.push(...problems.map((problem) => `spec: ${problem}`));
+    if (status >= 400) this.problems.push(...errorBodyProblems(outcome.text ?? ""));
+    else this.run.recordAnswer(outcome.text);
+  }
+
+  /** "200 x3, 409 x97" */
+  describeStatuses() {
+    return [...this.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status} x${n}`)
+      .join(", ");
+  }
+}
+
+/** Starts the built server for a scenario; its output joins the run's secrets scan. */
+export async function serverFor(run, database, env, name) {
+  const server = await startServer({
+    databaseUrl: database.url,
+    env,
+    name: `${run.dialect}: ${name}`,
+  });
+  run.sources.push({ name: server.name, lines: server.lines });
+  return server;
+}
+
+export async function appToken(tally, origin, app) {
+  tally.run.ledger.add(app.sharedSecret);
+  const outcome = await tally.send(origin, {
+    method: "POST",
+    path: OAUTH,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: app.clientId,
+      client_secret: app.sharedSecret,
+      grant_type: "client_credentials",
+    }),
+  });
+  if (outcome.status !== 200) throw new Error(`oauth answered ${outcome.status ?? outcome.error}`);
+  return JSON.parse(outcome.text).access_token;
+}
+
+export const json = { "content-type": "application/json" };
+export const bearer = (token) => ({ authorization: `Bearer ${token}`, ...json });
+
+let sequence = 0;
+export function freshEmail(tag) {
+  sequence += 1;
+  return `${tag}.${process.pid}.${Date.now().toString(36)}.${sequence}@example.com`;
+}
+
+/** A sign-up with a row in every child table, so that orphans could show. */
+export function richSignUp(email, password) {
+  return JSON.stringify({
+    account: {
+      emailAddress: email,
+      firstName: "Grace",
+      lastName: "Hopper",
+      contacts: [
+        { email, firstName: "Grace", address: { cityOrTown: "Arlington", countryCode: "US" } },
+      ],
+      attributes: [{ fullyQualifiedName: "tenant~tier", values: ["gold"] }],
+      notes: [{ content: "Signed up under load." }],
+      segments: [{ id: 1, code: "load", name: "Load" }],
+    },
+    password,
+    fingerprint: "reliability-device",
+    region: "us-east",
+  });
+}
+
+const CHILD_TABLES = [
+  "credentials",
+  "account_contacts",
+  "account_attributes",
+  "account_notes",
+  "account_segments",
+  "access_tokens",
+  "refresh_tokens",
+  "token_families",
+  "trusted_devices",
+];
+
+/** What a crash must never leave: { description: count }, all zero when the database is whole. */
+export async function integrityCounts(database) {
+  const count = async (text) => Number((await database.query(text))[0]?.n ?? Number.NaN);
+  const counts = {
+    "accounts without a credential": await count(
+      `select count(*) as n from accounts a where not exists (select 1 from credentials c
+       where c.account_id = a.id and (c.password_hash is not null or c.external_password_hash is not null))`,
+    ),
+    "accounts without a session": await count(
+      "select count(*) as n from accounts a where not exists (select 1 from token_families f where f.account_id = a.id)",
+    ),
+  };
+  for (const table of CHILD_TABLES) {
+    counts[`${table} without an account`] = await count(
+      `select count(*) as n from ${table} x where not exists (select 1 from accounts a where a.id = x.account_id)`,
+    );
+  }
+  for (const table of ["access_tokens", "refresh_tokens"]) {
+    counts[`${table} without a session`] = await count(
+      `select count(*) as n from ${table} x where not exists (select 1 from token_families f where f.id = x.family_id)`,
+    );
+  }
+  return counts;
+}
+
+export const broken = (counts) =>
+  Object.entries(counts)
+    .filter(([, n]) => n !== 0)
+    .map(([what, n]) => `${what}: ${n}`);
+
+export async function storedEmails(database) {
+  return new Set(
+    (await database.query("select email_address from accounts")).map((row) => row.email_address),
+  );
+}
+
+/** Records every stored credential hash as a secret: the logs must not hold them. */
+export async function recordHashes(run, database) {
+  const rows = await database.query(
+    "select password_hash, external_password_hash from credentials",
+  );
+  for (const row of rows) {
+    run.ledger.add(row.password_hash);
+    run.ledger.add(row.external_password_hash);
+  }
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

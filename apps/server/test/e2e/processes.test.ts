@@ -1,0 +1,396 @@
+// The built server as operators run it: `node dist/index.js` in its own process, real ports,
+// real databases, real signals. Every response is checked against openapi.yaml on the way in,
+// and every line the processes write is searched for the secrets the tests handed them.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POSTGRES_URL } from "../support/databases.js";
+import {
+  ensureBuilt,
+  type ServerProcess,
+  startServer,
+  stopAllServers,
+} from "../support/server-process.js";
+import { validatingFetch } from "../support/spec-validator.js";
+import { type FreshPostgresDatabase, freshPostgresDatabase } from "./postgres-database.js";
+
+const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+const OAUTH = "/api/platform/applications/authtickets/oauth";
+const http = validatingFetch();
+
+interface Credentials {
+  clientId: string;
+  sharedSecret: string;
+}
+
+interface Ticket {
+  accessToken: string;
+  refreshToken: string;
+  jwtAccessToken: string;
+  userId: string;
+  customerAccount: { id: number; emailAddress: string };
+}
+
+/** Secrets a test handed to or received from a server; none may appear in its output. */
+class Secrets {
+  readonly values = new Set<string>();
+  add<T extends string>(value: T): T {
+    this.values.add(value);
+    return value;
+  }
+  addTicket(ticket: Ticket): Ticket {
+    for (const value of [ticket.accessToken, ticket.refreshToken, ticket.jwtAccessToken]) {
+      this.add(value);
+    }
+    return ticket;
+  }
+}
+
+async function appToken(server: ServerProcess, credentials: Credentials, secrets: Secrets) {
+  const response = await http(`${server.origin}${OAUTH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: credentials.clientId,
+      client_secret: credentials.sharedSecret,
+      grant_type: "client_credentials",
+    }),
+  });
+  expect(response.status, `${server.name}: oauth`).toBe(200);
+  const body = (await response.json()) as { access_token: string; refresh_token: string };
+  secrets.add(body.refresh_token);
+  return secrets.add(body.access_token);
+}
+
+const shopper = (secrets: Secrets, emailAddress = `e2e.${randomUUID()}@example.com`) => ({
+  account: { emailAddress, firstName: "Ada" },
+  password: secrets.add(`pw-${randomUUID()}`),
+});
+
+const signUp = (server: ServerProcess, token: string, body: unknown) =>
+  http(`${server.origin}${SIGN_UP}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+async function signedUp(server: ServerProcess, token: string, body: unknown, secrets: Secrets) {
+  const response = await signUp(server, token, body);
+  expect(response.status, `${server.name}: sign-up`).toBe(200);
+  return secrets.addTicket((await response.json()) as Ticket);
+}
+
+const json = (line: string): Record<string, unknown> | undefined => {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The development credentials a first start prints, or undefined when it printed none. */
+function printedCredentials(server: ServerProcess): Credentials | undefined {
+  const field = (label: string) =>
+    server.stdout
+      .map((line) => new RegExp(`^\\s*${label}:\\s+(\\S+)\\s*$`).exec(line)?.[1])
+      .find(Boolean);
+  const clientId = field("client id");
+  const sharedSecret = field("shared secret");
+  return clientId && sharedSecret ? { clientId, sharedSecret } : undefined;
+}
+
+/**
+ * The banner line that shows the development secret. It is the one place a secret is printed
+ * on purpose: the secret is generated at first start, only its hash is stored, and the banner is
+ * the only way the developer can learn it. Any other appearance is a leak.
+ */
+const BANNER_SECRET_LINE = /^\s*shared secret:\s+\S+\s*$/;
+
+function expectNoSecretsIn(servers: ServerProcess[], secrets: Secrets, allowBanner: boolean) {
+  const lines = servers.flatMap((server) =>
+    server.lines.map((line) => ({ server: server.name, line })),
+  );
+  expect(lines.length, "the processes wrote something").toBeGreaterThan(0);
+  for (const secret of secrets.values) {
+    const leaks = lines.filter(
+      ({ line }) => line.includes(secret) && !(allowBanner && BANNER_SECRET_LINE.test(line)),
+    );
+    expect(leaks, "a secret appears in a process's output").toEqual([]);
+  }
+}
+
+describe("the built server on a fresh SQLite file with no application configured", () => {
+  let dir: string;
+  let databaseUrl: string;
+  const started: ServerProcess[] = [];
+  const secrets = new Secrets();
+  let credentials: Credentials | undefined;
+  let firstShopper: string | undefined;
+
+  const start = async () => {
+    const server = await startServer({ databaseUrl, name: `sqlite start ${started.length + 1}` });
+    started.push(server);
+    return server;
+  };
+  const devCredentials = () => {
+    if (!credentials) throw new Error("the first start printed no credentials");
+    return credentials;
+  };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+    databaseUrl = join(dir, "kibo-auth.sqlite");
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints a development client id and shared secret at first start, which sign a shopper up", async () => {
+    const server = await start();
+    await server.waitForLine((line) => BANNER_SECRET_LINE.test(line));
+    credentials = printedCredentials(server);
+    expect(credentials).toBeDefined();
+    const { sharedSecret } = devCredentials();
+    secrets.add(sharedSecret);
+    expect(sharedSecret.length).toBeGreaterThanOrEqual(32);
+    expect(server.lines.filter((line) => line.includes(sharedSecret))).toHaveLength(1);
+
+    const token = await appToken(server, devCredentials(), secrets);
+    const body = shopper(secrets);
+    firstShopper = body.account.emailAddress;
+    const ticket = await signedUp(server, token, body, secrets);
+    expect(ticket.customerAccount.emailAddress).toBe(firstShopper);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it("prints no new secret after a restart, and the same credentials and accounts are still there", async () => {
+    const server = await start();
+    expect(server.lines.join("\n")).not.toMatch(/secret|development application/i);
+    expect(printedCredentials(server)).toBeUndefined();
+
+    const token = await appToken(server, devCredentials(), secrets);
+    await signedUp(server, token, shopper(secrets), secrets);
+    // The shopper of the first start is still stored: the same address is refused.
+    const again = await signUp(server, token, shopper(secrets, firstShopper?.toUpperCase()));
+    expect(again.status).toBe(409);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it("never writes a password, shared secret or token it handled, but for the first start's banner", () => {
+    // 2 starts: the shared secret, 2 app tokens + 2 app refresh tokens, 3 passwords (one
+    // refused), 2 tickets of 3 tokens each.
+    expect(secrets.values.size).toBeGreaterThanOrEqual(1 + 4 + 3 + 6);
+    expect(started).toHaveLength(2);
+    const banner = started.flatMap((server) =>
+      server.lines.filter((line) => BANNER_SECRET_LINE.test(line)),
+    );
+    expect(banner).toHaveLength(1);
+    expectNoSecretsIn(started, secrets, true);
+  });
+});
+
+describe("the built server stopped with SIGTERM", () => {
+  let dir: string;
+  const app = { clientId: "storefront.e2e", sharedSecret: `shared-${randomUUID()}` };
+  const secrets = new Secrets();
+  secrets.add(app.sharedSecret);
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lets a sign-up in flight at SIGTERM finish with 200, refuses new connections, and exits 0", async () => {
+    const server = await startServer({
+      databaseUrl: join(dir, "kibo-auth.sqlite"),
+      env: { APP_CLIENT_ID: app.clientId, APP_SHARED_SECRET: app.sharedSecret },
+      name: "sqlite, stopped",
+    });
+    const token = await appToken(server, app, secrets);
+    const body = JSON.stringify(shopper(secrets));
+    const half = Math.floor(body.length / 2);
+    const encoder = new TextEncoder();
+    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+    });
+    // Half the body now, the rest after SIGTERM: the request is unfinished when the signal comes.
+    controller?.enqueue(encoder.encode(body.slice(0, half)));
+    const pending = http(`${server.origin}${SIGN_UP}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    });
+    // Nothing in the logs marks a request as started (the request line is written when it
+    // ends), so leave the loopback connection time to be accepted and its headers parsed.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const exit = server.stop();
+    await server.waitForLine((line) => json(line)?.msg === "stopping");
+
+    await expect(
+      fetch(`${server.origin}/healthz`),
+      "a new connection after SIGTERM",
+    ).rejects.toThrow();
+    controller?.enqueue(encoder.encode(body.slice(half)));
+    controller?.close();
+    const response = await pending;
+    expect(response.status).toBe(200);
+    secrets.addTicket((await response.json()) as Ticket);
+    expect(await exit).toEqual({ code: 0, signal: null });
+    const messages = server.logs().map((entry) => entry.msg);
+    expect(messages.slice(messages.indexOf("stopping"))).toEqual([
+      "stopping",
+      "request",
+      "stopped",
+    ]);
+  });
+});
+
+describe.runIf(POSTGRES_URL)(
+  "two server processes on one PostgreSQL database (runs when TEST_DATABASE_URL is set)",
+  () => {
+    const app = {
+      clientId: "storefront.e2e",
+      sharedSecret: `shared-${randomUUID()}`,
+    };
+    const databases: FreshPostgresDatabase[] = [];
+    const started: ServerProcess[] = [];
+    const secrets = new Secrets();
+    secrets.add(app.sharedSecret);
+    let a: ServerProcess;
+    let b: ServerProcess;
+
+    const fresh = async () => {
+      const database = await freshPostgresDatabase(POSTGRES_URL ?? "");
+      databases.push(database);
+      return database;
+    };
+    /** Two processes spawned in the same tick, so that their start-ups overlap. */
+    const startTogether = async (url: string, env: Record<string, string>, label: string) => {
+      const pair = await Promise.all(
+        ["A", "B"].map((name) => startServer({ databaseUrl: url, env, name: `${label} ${name}` })),
+      );
+      started.push(...pair);
+      return pair as [ServerProcess, ServerProcess];
+    };
+
+    beforeAll(async () => {
+      await ensureBuilt();
+    }, 180_000);
+    afterAll(async () => {
+      await stopAllServers();
+      await Promise.all(databases.map((database) => database.drop()));
+    });
+
+    it("start at the same moment on an empty database and record each migration once", async () => {
+      const database = await fresh();
+      [a, b] = await startTogether(
+        database.url,
+        {
+          APP_CLIENT_ID: app.clientId,
+          APP_SHARED_SECRET: app.sharedSecret,
+          APP_BEHAVIORS: "customer-auth:configure-token-durations",
+        },
+        "pg",
+      );
+      for (const server of [a, b]) {
+        const ready = await http(`${server.origin}/readyz`);
+        expect(ready.status, server.name).toBe(200);
+        expect(server.logs().find((entry) => entry.msg === "listening")).toMatchObject({
+          database: "postgres",
+        });
+      }
+      const migrations = await database.query<{ name: string; n: string }>(
+        "select name, count(*) as n from kysely_migration group by name",
+      );
+      expect(migrations.length).toBeGreaterThan(0);
+      expect(migrations.filter((row) => Number(row.n) !== 1)).toEqual([]);
+    });
+
+    it("answer 409 through one for an email address signed up through the other in another case", async () => {
+      const tokenA = await appToken(a, app, secrets);
+      const tokenB = await appToken(b, app, secrets);
+      const email = `Twin.${randomUUID()}@Example.com`;
+      await signedUp(a, tokenA, shopper(secrets, email), secrets);
+      const twin = await signUp(b, tokenB, shopper(secrets, email.toLowerCase()));
+      expect(twin.status).toBe(409);
+      expect(await twin.json()).toMatchObject({
+        errorCode: "VALIDATION_CONFLICT",
+        additionalErrorData: [{ name: "account.emailAddress" }],
+      });
+    });
+
+    it("accept an application token issued by the other", async () => {
+      for (const [issuer, verifier] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const token = await appToken(issuer, app, secrets);
+        const tenant = await http(`${verifier.origin}/api/platform/tenants/1000`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(tenant.status, `${issuer.name}'s token at ${verifier.name}`).toBe(200);
+        await signedUp(verifier, token, shopper(secrets), secrets);
+      }
+    });
+
+    it("publish at /.well-known/jwks.json the key of a jwtAccessToken the other signed", async () => {
+      for (const [issuer, verifier] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const token = await appToken(issuer, app, secrets);
+        const ticket = await signedUp(issuer, token, shopper(secrets), secrets);
+        const jwks = (await (
+          await http(`${verifier.origin}/.well-known/jwks.json`)
+        ).json()) as JSONWebKeySet;
+        const { kid } = decodeProtectedHeader(ticket.jwtAccessToken);
+        expect(
+          jwks.keys.map((key) => key.kid),
+          `${verifier.name} publishes the key ${issuer.name} signed with`,
+        ).toContain(kid);
+        const { payload } = await jwtVerify(ticket.jwtAccessToken, createLocalJWKSet(jwks), {
+          issuer: "kibo-auth",
+          audience: "kibo-auth:customer",
+          algorithms: ["ES256"],
+        });
+        expect(payload.sub).toBe(ticket.userId);
+      }
+    });
+
+    it("print one development secret between them when started together with no application, valid on both", async () => {
+      const database = await fresh();
+      const pair = await startTogether(database.url, {}, "pg dev");
+      for (const server of pair)
+        await server.waitForLine((line) => json(line)?.msg === "listening");
+      const printed = pair.map(printedCredentials).filter((found) => found !== undefined);
+      expect(printed, "processes that printed a development secret").toHaveLength(1);
+      const credentials = printed[0] as Credentials;
+      secrets.add(credentials.sharedSecret);
+      for (const server of pair) {
+        const token = await appToken(server, credentials, secrets);
+        await signedUp(server, token, shopper(secrets), secrets);
+      }
+    });
+
+    it("never write a password, shared secret or token they handled, but for a creation banner", async () => {
+      expect(started).toHaveLength(4);
+      expect(secrets.values.size).toBeGreaterThan(20);
+      const stopped = await Promise.all(started.map((server) => server.stop()));
+      expect(stopped).toEqual(started.map(() => ({ code: 0, signal: null })));
+      expectNoSecretsIn(started, secrets, true);
+    });
+  },
+);

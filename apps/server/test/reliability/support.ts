@@ -1,0 +1,323 @@
+// What the reliability suites share: a watch over every response (spec, error bodies without
+// stack traces or SQL, tokens recorded as secrets) and every log line (no secret may show up),
+// databases a server process can use on either dialect, and the integrity checks a crash must
+// not break (no account without its credential and session, no row without its account).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import SqliteDatabase from "better-sqlite3";
+import { expect } from "vitest";
+import { type Outcome, send } from "../../reliability/lib/http.mjs";
+import { errorBodyProblems, SecretLedger } from "../../reliability/lib/leaks.mjs";
+import type { Dialect } from "../../src/db/database.js";
+import { freshPostgresDatabase } from "../e2e/postgres-database.js";
+import { POSTGRES_URL } from "../support/databases.js";
+import { assertMatchesSpec, SpecViolation, specValidator } from "../support/spec-validator.js";
+
+export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+export const LOG_IN = "/api/commerce/customer/authtickets";
+export const OAUTH = "/api/platform/applications/authtickets/oauth";
+
+/** Limits high enough that load scenarios measure the server, not its rate limiter. */
+export const NO_RATE_LIMITS = {
+  RATE_LIMIT_PER_ADDRESS: "1000000",
+  RATE_LIMIT_PER_ACCOUNT: "1000000",
+};
+
+/**
+ * One per suite: every response it provokes goes through `response()`, every log source is
+ * registered with `logs()`, and `assertClean()` (in afterAll) fails the suite on any error
+ * body with a stack trace or SQL, and on any secret in any log line.
+ */
+export class Watch {
+  readonly ledger = new SecretLedger();
+  readonly sources: { name: string; lines: readonly string[] }[] = [];
+  readonly bodyProblems: string[] = [];
+  responses = 0;
+
+  /** Records the request's password, if it has one, as a secret. */
+  request(body: unknown): void {
+    if (body && typeof body === "object") {
+      const { password, client_secret } = body as Record<string, unknown>;
+      this.ledger.add(password);
+      this.ledger.add(client_secret);
+    }
+  }
+
+  /** Checks one response (without consuming it) and records the tokens it carries. */
+  async response(response: Response): Promise<Response> {
+    this.responses += 1;
+    const text = await response.clone().text();
+    this.text(response.status, text);
+    return response;
+  }
+
+  /** The same for a response already read as text. */
+  text(status: number, text: string): void {
+    if (status >= 400) this.bodyProblems.push(...errorBodyProblems(text));
+    else if (text.startsWith("{")) {
+      try {
+        this.ledger.addTokens(JSON.parse(text));
+      } catch {
+        // not JSON: nothing to record
+      }
+    }
+  }
+
+  logs(name: string, lines: readonly string[]): void {
+    this.sources.push({ name, lines });
+  }
+
+  assertClean(): void {
+    expect(this.responses, "the watch saw responses").toBeGreaterThan(0);
+    expect(this.bodyProblems, "error bodies with a stack trace or SQL").toEqual([]);
+    const lines = this.sources.reduce((sum, source) => sum + source.lines.length, 0);
+    expect(lines, "the watch saw log lines").toBeGreaterThan(0);
+    expect(this.ledger.leaks(this.sources), "secrets in the logs").toEqual([]);
+  }
+}
+
+/** A fetch that checks every response against the spec and through a Watch. */
+export function watchedFetch(watch: Watch): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (typeof init?.body === "string") {
+      try {
+        watch.request(JSON.parse(init.body));
+      } catch {
+        // a hostile body: no password to record
+      }
+    }
+    const response = await fetch(request.clone());
+    await assertMatchesSpec(request.method, request.url, response);
+    return watch.response(response);
+  };
+}
+
+/**
+ * One request to a server process through node:http (a fresh connection unless an agent is
+ * given): a refused or reset connection is an outcome, not an exception. Every answer is
+ * checked against the spec (throwing SpecViolation) and through the watch.
+ */
+export async function checkedSend(
+  watch: Watch,
+  origin: string,
+  request: Parameters<typeof send>[1],
+): Promise<Outcome> {
+  if (typeof request.body === "string") {
+    try {
+      watch.request(JSON.parse(request.body));
+    } catch {
+      // not JSON: no password to record
+    }
+  }
+  const outcome = await send(origin, request);
+  if (outcome.status === undefined) return outcome;
+  const headers = outcome.headers ?? new Headers();
+  let body: unknown = outcome.text;
+  if ((headers.get("content-type") ?? "").includes("json")) body = JSON.parse(outcome.text ?? "");
+  const problems = specValidator().check({
+    method: request.method ?? "GET",
+    url: new URL(request.path, origin).toString(),
+    status: outcome.status,
+    headers,
+    body,
+  });
+  if (problems.length > 0) throw new SpecViolation(problems.join("\n"));
+  watch.responses += 1;
+  watch.text(outcome.status, outcome.text ?? "");
+  return outcome;
+}
+
+/** A database that a server process can be pointed at, and read from outside it. */
+export interface ServerDatabase {
+  dialect: Dialect;
+  /** DATABASE_URL for the server process. */
+  url: string;
+  query<Row = Record<string, unknown>>(text: string): Promise<Row[]>;
+  drop(): Promise<void>;
+}
+
+export async function serverDatabase(dialect: Dialect): Promise<ServerDatabase> {
+  if (dialect === "postgres") {
+    if (!POSTGRES_URL) throw new Error("TEST_DATABASE_URL is not set");
+    const database = await freshPostgresDatabase(POSTGRES_URL);
+    return {
+      dialect,
+      url: database.url,
+      query: <Row>(text: string) => database.query(text) as Promise<Row[]>,
+      drop: () => database.drop(),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "kibo-auth-reliability-"));
+  const url = join(dir, "kibo-auth.sqlite");
+  return {
+    dialect,
+    url,
+    async query<Row>(text: string) {
+      // A connection per query: the server process holds the file too, and WAL lets both in.
+      const database = new SqliteDatabase(url);
+      try {
+        database.pragma("busy_timeout = 5000");
+        return database.prepare(text).all() as Row[];
+      } finally {
+        database.close();
+      }
+    },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const CHILD_TABLES = [
+  "credentials",
+  "account_contacts",
+  "account_attributes",
+  "account_notes",
+  "account_segments",
+  "access_tokens",
+  "refresh_tokens",
+  "token_families",
+  "trusted_devices",
+];
+
+/**
+ * Counts of what a crash must never leave behind; all zero when the database is whole:
+ * an account without a credential or without the session its sign-up opened, a row whose
+ * account does not exist, a token whose session does not exist.
+ */
+export async function integrityCounts(db: ServerDatabase): Promise<Record<string, number>> {
+  const count = async (text: string) =>
+    Number((await db.query<{ n: number | string }>(text))[0]?.n ?? Number.NaN);
+  const counts: Record<string, number> = {
+    "accounts without a credential": await count(
+      `select count(*) as n from accounts a where not exists (select 1 from credentials c
+       where c.account_id = a.id and (c.password_hash is not null or c.external_password_hash is not null))`,
+    ),
+    "accounts without a session": await count(
+      "select count(*) as n from accounts a where not exists (select 1 from token_families f where f.account_id = a.id)",
+    ),
+  };
+  for (const table of CHILD_TABLES) {
+    counts[`${table} without an account`] = await count(
+      `select count(*) as n from ${table} x where not exists (select 1 from accounts a where a.id = x.account_id)`,
+    );
+  }
+  for (const table of ["access_tokens", "refresh_tokens"]) {
+    counts[`${table} without a session`] = await count(
+      `select count(*) as n from ${table} x where not exists (select 1 from token_families f where f.id = x.family_id)`,
+    );
+  }
+  return counts;
+}
+
+export const allZero = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.keys(counts).map((key) => [key, 0]));
+
+/** Emails of every stored account, as stored. */
+export async function storedEmails(db: ServerDatabase): Promise<Set<string>> {
+  const rows = await db.query<{ email_address: string }>("select email_address from accounts");
+  return new Set(rows.map((row) => row.email_address));
+}
+
+let sequence = 0;
+/** A fresh address, unique across runs and workers. */
+export function freshEmail(tag = "rel"): string {
+  sequence += 1;
+  return `${tag}.${process.pid}.${Date.now().toString(36)}.${sequence}@example.com`;
+}
+
+/** The JSON body of a text response; `any` on purpose, as readJson in test-app.ts. */
+// biome-ignore lint/suspicious/noExplicitAny: probed freely, already checked against the spec
+export const parse = (text: string | undefined): any => JSON.parse(text ?? "null");
+
+/** An application's credentials, for server processes started with APP_CLIENT_ID. */
+export interface AppCredentials {
+  clientId: string;
+  sharedSecret: string;
+}
+
+export function appCredentials(name: string): AppCredentials {
+  return {
+    clientId: `storefront.${name}`,
+    sharedSecret: `${name}-shared-secret-${process.pid}-${Date.now()}`,
+  };
+}
+
+/** The environment that configures `app` in a server process. */
+export const appEnv = (app: AppCredentials): Record<string, string> => ({
+  APP_CLIENT_ID: app.clientId,
+  APP_SHARED_SECRET: app.sharedSecret,
+});
+
+/** An application token from a server process, through the watch. */
+export async function appTokenFrom(
+  watch: Watch,
+  origin: string,
+  app: AppCredentials,
+): Promise<string> {
+  watch.ledger.add(app.sharedSecret);
+  const outcome = await checkedSend(watch, origin, {
+    method: "POST",
+    path: OAUTH,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: app.clientId,
+      client_secret: app.sharedSecret,
+      grant_type: "client_credentials",
+    }),
+  });
+  if (outcome.status !== 200) throw new Error(`oauth answered ${outcome.status ?? outcome.error}`);
+  return parse(outcome.text).access_token;
+}
+
+/** A sign-up body with children in every child table, so that orphans could show. */
+export function richSignUp(email: string, password: string) {
+  return JSON.stringify({
+    account: {
+      emailAddress: email,
+      firstName: "Grace",
+      lastName: "Hopper",
+      contacts: [
+        { email, firstName: "Grace", address: { cityOrTown: "Arlington", countryCode: "US" } },
+      ],
+      attributes: [{ fullyQualifiedName: "tenant~tier", values: ["gold"] }],
+      notes: [{ content: "Signed up under load." }],
+      segments: [{ id: 1, code: "load", name: "Load" }],
+    },
+    password,
+    fingerprint: "reliability-device",
+    region: "us-east",
+  });
+}
+
+/**
+ * Latencies (ms; -1 for a failed probe) of GET `url` every `intervalMs` for `durationMs`, as
+ * seen from a process of its own (reliability/lib/probe.mjs), as a load balancer sees them:
+ * the test's own busy event loop does not inflate them.
+ */
+export function probeFromAnotherProcess(
+  url: string,
+  durationMs: number,
+  intervalMs = 20,
+): Promise<number[]> {
+  const script = fileURLToPath(new URL("../../reliability/lib/probe.mjs", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, url, String(durationMs), String(intervalMs)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += String(chunk);
+    });
+    child.on("error", reject);
+    child.on("exit", () => {
+      try {
+        resolve(JSON.parse(output) as number[]);
+      } catch {
+        reject(new Error(`the prober printed no figures: ${output}`));
+      }
+    });
+  });
+}
