@@ -45,7 +45,8 @@ export function createSessionsService(deps: {
 }) {
   const { repository, accounts, hasher, keys, config, now } = deps;
   // Verified when the user is unknown, so that an unknown user costs what a wrong password costs.
-  const dummyHash = hasher.hash("no account has this password");
+  // Made at the first need, not at start-up, where it would hold a hashing slot for nothing.
+  let dummyHash: Promise<string> | undefined;
 
   async function ticket(
     app: AppPrincipal,
@@ -71,6 +72,7 @@ export function createSessionsService(deps: {
         request.accountId ?? undefined,
       );
       if (!candidate) {
+        dummyHash ??= hasher.hash("no account has this password");
         await hasher.verify(await dummyHash, request.password);
         throw new UnauthorizedError(BAD_CREDENTIALS);
       }
