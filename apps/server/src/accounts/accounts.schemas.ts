@@ -132,6 +132,18 @@ export const CustomerAccountSchema = z
   })
   .openapi("CustomerAccount");
 
+/** What a sign-up and a log-in both say about the session they open. */
+export const SessionRequestFields = {
+  authTicketTtlMinutes: int32().min(1).max(HARD_CAPS.accessTokenTtlMinutes).nullable().optional(),
+  refreshTokenTtlMinutes: int32()
+    .min(1)
+    .max(HARD_CAPS.refreshTokenTtlMinutes)
+    .nullable()
+    .optional(),
+  fingerprint: text(256),
+  region: text(64),
+};
+
 export const CustomerAccountAndAuthInfoSchema = z
   .object({
     account: CustomerAccountSchema,
@@ -139,14 +151,7 @@ export const CustomerAccountAndAuthInfoSchema = z
     password: z.string().min(8).max(128).nullable().optional(),
     externalPassword: z.string().max(1024).regex(EXTERNAL_HASH_PATTERN).nullable().optional(),
     isImport: nullableBoolean(),
-    authTicketTtlMinutes: int32().min(1).max(HARD_CAPS.accessTokenTtlMinutes).nullable().optional(),
-    refreshTokenTtlMinutes: int32()
-      .min(1)
-      .max(HARD_CAPS.refreshTokenTtlMinutes)
-      .nullable()
-      .optional(),
-    fingerprint: text(256),
-    region: text(64),
+    ...SessionRequestFields,
   })
   .openapi("CustomerAccountAndAuthInfo");
 

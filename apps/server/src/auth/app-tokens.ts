@@ -1,8 +1,8 @@
 // Application tokens: ES256 JWTs this server issues at the oauth operation and demands on
 // every customer operation. Verification pins the algorithm, issuer and audience.
-import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { errors as joseErrors, SignJWT } from "jose";
 import { BearerTokenError } from "../http/errors.js";
-import { newJti, SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.js";
+import { newJti, SIGNING_ALGORITHM, type SigningKeys, verifyServerJwt } from "./signing-keys.js";
 
 export const APPLICATION_AUDIENCE = "kibo-auth:application";
 
@@ -46,21 +46,12 @@ export function createAppTokens(deps: {
     },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(
-          token,
-          async (header) => {
-            const key = header.kid ? await keys.publicKeyFor(header.kid) : undefined;
-            if (!key) throw new joseErrors.JWKSNoMatchingKey();
-            return key;
-          },
-          {
-            algorithms: [SIGNING_ALGORITHM],
-            issuer,
-            audience: APPLICATION_AUDIENCE,
-            currentDate: now(),
-            requiredClaims: ["exp", "sub", "jti"],
-          },
-        );
+        const payload = await verifyServerJwt(keys, token, {
+          issuer,
+          audience: APPLICATION_AUDIENCE,
+          now: now(),
+          requiredClaims: ["exp", "sub", "jti"],
+        });
         const { sub, tenant, site, behaviors } = payload;
         if (
           typeof sub !== "string" ||

@@ -14,6 +14,9 @@ import {
   importPKCS8,
   type CryptoKey as JoseKey,
   type JWK,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
 } from "jose";
 import type { Transaction } from "kysely";
 import type { Db } from "../db/database.js";
@@ -180,3 +183,30 @@ async function readKeys(db: Db, retiredSince: string): Promise<LoadedKey[]> {
 }
 
 export const newJti = () => randomUUID();
+
+/**
+ * Verifies a JWT this server signed: the algorithm pinned to ES256, the key chosen by `kid` from
+ * the key set (read again for a kid it lacks), issuer, audience and expiry checked.
+ */
+export async function verifyServerJwt(
+  keys: SigningKeys,
+  token: string,
+  expected: { issuer: string; audience: string; now: Date; requiredClaims: string[] },
+): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(
+    token,
+    async (header) => {
+      const key = header.kid ? await keys.publicKeyFor(header.kid) : undefined;
+      if (!key) throw new joseErrors.JWKSNoMatchingKey();
+      return key;
+    },
+    {
+      algorithms: [SIGNING_ALGORITHM],
+      issuer: expected.issuer,
+      audience: expected.audience,
+      currentDate: expected.now,
+      requiredClaims: expected.requiredClaims,
+    },
+  );
+  return payload;
+}

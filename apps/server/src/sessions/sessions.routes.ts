@@ -1,7 +1,6 @@
 // Shopper log-in, refresh and log-out, as openapi.yaml declares them.
 import { createRoute, z } from "@hono/zod-openapi";
-import { CustomerAuthTicketSchema } from "../accounts/accounts.schemas.js";
-import { HARD_CAPS } from "../config.js";
+import { CustomerAuthTicketSchema, SessionRequestFields } from "../accounts/accounts.schemas.js";
 import {
   APP_TOKEN_SECURITY,
   CorrelationHeaders,
@@ -10,21 +9,14 @@ import {
   ResponseFieldsQuery,
   TenantSiteHeaders,
 } from "../http/openapi-parts.js";
-import { int32, NO_NUL, text } from "../http/schema-helpers.js";
+import { int32, NO_NUL } from "../http/schema-helpers.js";
 
 export const CustomerUserAuthInfoSchema = z
   .object({
     username: z.string().min(1).max(254).regex(NO_NUL),
     password: z.string().min(1).max(1024),
     accountId: int32().nullable().optional(),
-    authTicketTtlMinutes: int32().min(1).max(HARD_CAPS.accessTokenTtlMinutes).nullable().optional(),
-    refreshTokenTtlMinutes: int32()
-      .min(1)
-      .max(HARD_CAPS.refreshTokenTtlMinutes)
-      .nullable()
-      .optional(),
-    fingerprint: text(256),
-    region: text(64),
+    ...SessionRequestFields,
   })
   .openapi("CustomerUserAuthInfo");
 

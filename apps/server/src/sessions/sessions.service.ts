@@ -1,6 +1,5 @@
 // Log-in, refresh, log-out and shopper-token checks: the rules, no SQL and no HTTP.
 
-import { errors as joseErrors, jwtVerify } from "jose";
 import { presentAccount } from "../accounts/account-presenter.js";
 import type { AccountsRepository } from "../accounts/accounts.repository.js";
 import type { CustomerAuthTicket } from "../accounts/accounts.schemas.js";
@@ -10,7 +9,7 @@ import { CUSTOMER_AUDIENCE } from "../auth/customer-tokens.js";
 import { verifyExternalPassword } from "../auth/external-passwords.js";
 import type { PasswordHasher } from "../auth/password-hasher.js";
 import { sha256 } from "../auth/secrets.js";
-import { SIGNING_ALGORITHM, type SigningKeys } from "../auth/signing-keys.js";
+import { type SigningKeys, verifyServerJwt } from "../auth/signing-keys.js";
 import type { Config } from "../config.js";
 import { AccountLockedError, BearerTokenError, UnauthorizedError } from "../http/errors.js";
 import { requestedLifetimes } from "./lifetimes.js";
@@ -187,21 +186,12 @@ export function createSessionsService(deps: {
       const refuse = () => new BearerTokenError("The shopper token is not valid.");
       if (token.split(".").length === 3) {
         try {
-          const { payload } = await jwtVerify(
-            token,
-            async (header) => {
-              const key = header.kid ? await keys.publicKeyFor(header.kid) : undefined;
-              if (!key) throw new joseErrors.JWKSNoMatchingKey();
-              return key;
-            },
-            {
-              algorithms: [SIGNING_ALGORITHM],
-              issuer: config.tokens.issuer,
-              audience: CUSTOMER_AUDIENCE,
-              currentDate: now(),
-              requiredClaims: ["exp", "sid"],
-            },
-          );
+          const payload = await verifyServerJwt(keys, token, {
+            issuer: config.tokens.issuer,
+            audience: CUSTOMER_AUDIENCE,
+            now: now(),
+            requiredClaims: ["exp", "sid"],
+          });
           const { accountId, tenant, sid } = payload;
           if (
             !Number.isInteger(accountId) ||
