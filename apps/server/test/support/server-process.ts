@@ -5,7 +5,7 @@
 // when the test process exits, whatever happened to the test.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -240,6 +240,35 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     stop,
     kill,
   };
+}
+
+/**
+ * Resolves once the server has read every byte a client sent on one connection so far, by
+ * watching that connection's receive queue in /proc/net/tcp (Linux). Node parses HTTP in the
+ * same callback that reads the bytes, so from then on a request whose headers were sent is in
+ * flight in the server: no sleep has to guess when that is.
+ */
+export async function untilServerHasRead(
+  server: ServerProcess,
+  clientPort: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  const local = `:${hex(server.port)}`;
+  const remote = `:${hex(clientPort)}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .find((fields) => fields[1]?.endsWith(local) && fields[2]?.endsWith(remote));
+    // st 01 is ESTABLISHED; the 4th field is tx_queue:rx_queue in hex.
+    if (row?.[3] === "01" && row[4]?.endsWith(":00000000")) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${server.name} did not read the request within ${timeoutMs} ms`);
+    }
+    await sleep(5);
+  }
 }
 
 /** Stops every server still running (SIGTERM, then SIGKILL): for afterAll/afterEach. */
