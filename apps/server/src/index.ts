@@ -99,8 +99,12 @@ async function main(): Promise<void> {
       logger.info("stopped", {});
       process.exit(0);
     });
-    // Idle keep-alive connections would hold close() open; in-flight ones still finish.
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    // Idle keep-alive connections would hold close() open; in-flight ones still finish, and
+    // become idle only once answered, so keep closing idle ones until close() completes.
+    if ("closeIdleConnections" in server) {
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 100).unref();
+    }
     setTimeout(() => {
       logger.error("forced stop after 10 s", {});
       process.exit(1);

@@ -25,6 +25,11 @@ export function createAppTokens(deps: {
   now: () => Date;
 }): AppTokens {
   const { keys, issuer, ttlSeconds, now } = deps;
+  // Every customer call verifies the same few application tokens again and again; an ES256
+  // verification costs more than the rest of a cheap request, so a verified token is
+  // remembered until it expires. Bounded: the oldest entries go first.
+  const verified = new Map<string, { principal: AppPrincipal; expiresAtMs: number }>();
+  const VERIFIED_MAX = 10_000;
   return {
     async issue(principal) {
       const { kid, privateKey } = await keys.current();
@@ -45,6 +50,8 @@ export function createAppTokens(deps: {
       return { token, expiresInSeconds: ttlSeconds };
     },
     async verify(token) {
+      const known = verified.get(token);
+      if (known && known.expiresAtMs > now().getTime()) return known.principal;
       try {
         const payload = await verifyServerJwt(keys, token, {
           issuer,
@@ -62,12 +69,15 @@ export function createAppTokens(deps: {
         ) {
           throw new BearerTokenError("The application token lacks required claims.");
         }
-        return {
+        const principal = {
           clientId: sub,
           tenantId: tenant as number,
           siteId: site as number,
           behaviors: behaviors as string[],
         };
+        if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { principal, expiresAtMs: (payload.exp as number) * 1000 });
+        return principal;
       } catch (error) {
         if (error instanceof BearerTokenError) throw error;
         const expired = error instanceof joseErrors.JWTExpired;

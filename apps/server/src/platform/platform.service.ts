@@ -76,6 +76,19 @@ export function createPlatformService(deps: {
 }) {
   const { repository, appTokens, now } = deps;
 
+  // Tenants change only when an instance starts (bootstrap): a minute-old copy is fresh enough
+  // and spares the database the read that every Kibo client makes first.
+  const TENANT_CACHE_MS = 60_000;
+  const tenants = new Map<number, { tenant: StoredTenant | undefined; readAt: number }>();
+  async function cachedTenant(id: number): Promise<StoredTenant | undefined> {
+    const at = now().getTime();
+    const cached = tenants.get(id);
+    if (cached && at - cached.readAt < TENANT_CACHE_MS) return cached.tenant;
+    const tenant = await repository.findTenant(id);
+    if (tenant) tenants.set(id, { tenant, readAt: at });
+    return tenant;
+  }
+
   // Same work whether or not the client exists, so timing does not reveal client ids.
   const DUMMY_HASH = sha256(randomToken());
 
@@ -122,7 +135,7 @@ export function createPlatformService(deps: {
     },
 
     async tenantFor(principal: AppPrincipal, tenantId: number): Promise<StoredTenant> {
-      const tenant = await repository.findTenant(tenantId);
+      const tenant = await cachedTenant(tenantId);
       if (!tenant) throw new NotFoundError(`Tenant ${tenantId} was not found.`);
       if (tenant.id !== principal.tenantId) {
         throw new ForbiddenError("An application may read only its own tenant.");
