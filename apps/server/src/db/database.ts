@@ -46,6 +46,18 @@ function createSqlite(url: string): Db {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
+  // Kysely asks better-sqlite3 to prepare every statement afresh; the SQL texts are few and
+  // parameterised, so compile each once. Safe: Kysely runs one statement at a time per database.
+  const prepared = new Map<string, SqliteDatabase.Statement>();
+  const prepare = database.prepare.bind(database);
+  database.prepare = ((source: string) => {
+    let statement = prepared.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      prepared.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return {
     kysely,
