@@ -11,6 +11,8 @@ import { send } from "./http.mjs";
 import { errorBodyProblems } from "./leaks.mjs";
 import { startServer } from "./server.mjs";
 
+export { integrityCounts, storedEmails } from "./integrity.mjs";
+
 export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
 export const LOG_IN = "/api/commerce/customer/authtickets";
 export const OAUTH = "/api/platform/applications/authtickets/oauth";
@@ -200,53 +202,10 @@ export function richSignUp(email, password) {
   });
 }
 
-const CHILD_TABLES = [
-  "credentials",
-  "account_contacts",
-  "account_attributes",
-  "account_notes",
-  "account_segments",
-  "access_tokens",
-  "refresh_tokens",
-  "token_families",
-  "trusted_devices",
-];
-
-/** What a crash must never leave: { description: count }, all zero when the database is whole. */
-export async function integrityCounts(database) {
-  const count = async (text) => Number((await database.query(text))[0]?.n ?? Number.NaN);
-  const counts = {
-    "accounts without a credential": await count(
-      `select count(*) as n from accounts a where not exists (select 1 from credentials c
-       where c.account_id = a.id and (c.password_hash is not null or c.external_password_hash is not null))`,
-    ),
-    "accounts without a session": await count(
-      "select count(*) as n from accounts a where not exists (select 1 from token_families f where f.account_id = a.id)",
-    ),
-  };
-  for (const table of CHILD_TABLES) {
-    counts[`${table} without an account`] = await count(
-      `select count(*) as n from ${table} x where not exists (select 1 from accounts a where a.id = x.account_id)`,
-    );
-  }
-  for (const table of ["access_tokens", "refresh_tokens"]) {
-    counts[`${table} without a session`] = await count(
-      `select count(*) as n from ${table} x where not exists (select 1 from token_families f where f.id = x.family_id)`,
-    );
-  }
-  return counts;
-}
-
 export const broken = (counts) =>
   Object.entries(counts)
     .filter(([, n]) => n !== 0)
     .map(([what, n]) => `${what}: ${n}`);
-
-export async function storedEmails(database) {
-  return new Set(
-    (await database.query("select email_address from accounts")).map((row) => row.email_address),
-  );
-}
 
 /** Records every stored credential hash as a secret: the logs must not hold them. */
 export async function recordHashes(run, database) {

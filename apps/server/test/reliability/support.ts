@@ -10,6 +10,9 @@ import { fileURLToPath } from "node:url";
 import SqliteDatabase from "better-sqlite3";
 import { expect } from "vitest";
 import { type Outcome, send } from "../../reliability/lib/http.mjs";
+
+export { integrityCounts, storedEmails } from "../../reliability/lib/integrity.mjs";
+
 import { errorBodyProblems, SecretLedger } from "../../reliability/lib/leaks.mjs";
 import type { Dialect } from "../../src/db/database.js";
 import { freshPostgresDatabase } from "../e2e/postgres-database.js";
@@ -170,56 +173,8 @@ export async function serverDatabase(dialect: Dialect): Promise<ServerDatabase> 
   };
 }
 
-const CHILD_TABLES = [
-  "credentials",
-  "account_contacts",
-  "account_attributes",
-  "account_notes",
-  "account_segments",
-  "access_tokens",
-  "refresh_tokens",
-  "token_families",
-  "trusted_devices",
-];
-
-/**
- * Counts of what a crash must never leave behind; all zero when the database is whole:
- * an account without a credential or without the session its sign-up opened, a row whose
- * account does not exist, a token whose session does not exist.
- */
-export async function integrityCounts(db: ServerDatabase): Promise<Record<string, number>> {
-  const count = async (text: string) =>
-    Number((await db.query<{ n: number | string }>(text))[0]?.n ?? Number.NaN);
-  const counts: Record<string, number> = {
-    "accounts without a credential": await count(
-      `select count(*) as n from accounts a where not exists (select 1 from credentials c
-       where c.account_id = a.id and (c.password_hash is not null or c.external_password_hash is not null))`,
-    ),
-    "accounts without a session": await count(
-      "select count(*) as n from accounts a where not exists (select 1 from token_families f where f.account_id = a.id)",
-    ),
-  };
-  for (const table of CHILD_TABLES) {
-    counts[`${table} without an account`] = await count(
-      `select count(*) as n from ${table} x where not exists (select 1 from accounts a where a.id = x.account_id)`,
-    );
-  }
-  for (const table of ["access_tokens", "refresh_tokens"]) {
-    counts[`${table} without a session`] = await count(
-      `select count(*) as n from ${table} x where not exists (select 1 from token_families f where f.id = x.family_id)`,
-    );
-  }
-  return counts;
-}
-
 export const allZero = (counts: Record<string, number>) =>
   Object.fromEntries(Object.keys(counts).map((key) => [key, 0]));
-
-/** Emails of every stored account, as stored. */
-export async function storedEmails(db: ServerDatabase): Promise<Set<string>> {
-  const rows = await db.query<{ email_address: string }>("select email_address from accounts");
-  return new Set(rows.map((row) => row.email_address));
-}
 
 let sequence = 0;
 /** A fresh address, unique across runs and workers. */
