@@ -1,7 +1,6 @@
 // The reliability script's shared machinery: fresh databases of either dialect, a client that
 // checks every answer (spec, error body, secrets) and tallies it, and the integrity queries a
 // crash must not break. Scenarios (scenarios.mjs) are written in terms of these.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { send } from "./http.mjs";
 import { errorBodyProblems } from "./leaks.mjs";
+import { freshPostgresDatabase } from "./postgres-database.mjs";
 import { startServer } from "./server.mjs";
 
 export { integrityCounts, storedEmails } from "./integrity.mjs";
@@ -59,33 +59,8 @@ export async function freshDatabase(dialect, postgresUrl) {
       },
     };
   }
-  const name = `reliability_${randomBytes(6).toString("hex")}`;
-  const admin = async (statement) => {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  return {
-    dialect,
-    url: url.toString(),
-    async query(text) {
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      try {
-        return (await client.query(text)).rows;
-      } finally {
-        await client.end();
-      }
-    },
-    drop: () => admin(`drop database if exists ${name} with (force)`),
-  };
+  const database = await freshPostgresDatabase(postgresUrl, "reliability");
+  return { dialect, url: database.url, query: database.query, drop: database.drop };
 }
 
 /**
