@@ -140,17 +140,18 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     });
   });
 
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `The request body is larger than ${config.bodyLimitBytes} bytes.`,
-        );
-      },
-    }),
-  );
+  // Only requests that may carry a body have it checked: asking a GET for its body makes
+  // @hono/node-server build a whole fetch Request, which costs more than the rest of a read.
+  const mayHaveBody = (method: string) => method !== "GET" && method !== "HEAD";
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(
+        `The request body is larger than ${config.bodyLimitBytes} bytes.`,
+      );
+    },
+  });
+  app.use("/api/*", (c, next) => (mayHaveBody(c.req.method) ? limitBody(c, next) : next()));
 
   // The bearer token is an application token (a JWT for our application audience) or a
   // shopper's own token (jwtAccessToken or opaque accessToken). Each route then asks for the
@@ -163,8 +164,10 @@ export function createApp(deps: AppDeps): AppOpenAPI {
         true,
       );
     }
-    if (audienceOf(token) === APPLICATION_AUDIENCE) {
-      const app = await appTokens.verify(token);
+    const app =
+      appTokens.recall(token) ??
+      (audienceOf(token) === APPLICATION_AUDIENCE ? await appTokens.verify(token) : undefined);
+    if (app) {
       checkTenantHeaders(
         c.req.header("x-vol-tenant"),
         app.tenantId,
@@ -189,7 +192,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   // Bytes that are not UTF-8 would be decoded leniently into U+FFFD, so two different passwords
   // could become one: refuse them before anything reads the body as text.
   app.use("/api/*", async (c, next) => {
-    if (c.req.raw.body !== null) {
+    if (mayHaveBody(c.req.method) && c.req.raw.body !== null) {
       try {
         new TextDecoder("utf-8", { fatal: true }).decode(await c.req.arrayBuffer());
       } catch (error) {

@@ -13,7 +13,7 @@ import { migrateToLatest } from "./db/migrate.js";
 import { correlationIdFor } from "./http/correlation.js";
 import { errorBody, InvalidParameterError } from "./http/errors.js";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./http/rate-limit.js";
-import { createLogger } from "./logger.js";
+import { batchedLines, createLogger } from "./logger.js";
 import { createPlatformRepository } from "./platform/platform.repository.js";
 import { bootstrapPlatform } from "./platform/platform.service.js";
 
@@ -21,7 +21,7 @@ const SPEC_URL = new URL("../../../openapi/openapi.yaml", import.meta.url);
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
+  const logger = createLogger(config.logLevel, batchedLines(process.stdout));
   const now = () => new Date();
   const db = createDb(config.databaseUrl);
   await migrateToLatest(db);

@@ -16,6 +16,8 @@ export interface AppPrincipal {
 export interface AppTokens {
   issue(principal: AppPrincipal): Promise<{ token: string; expiresInSeconds: number }>;
   verify(token: string): Promise<AppPrincipal>;
+  /** The principal of a token verified before and not yet expired; no verification. */
+  recall(token: string): AppPrincipal | undefined;
 }
 
 export function createAppTokens(deps: {
@@ -30,6 +32,10 @@ export function createAppTokens(deps: {
   // remembered until it expires. Bounded: the oldest entries go first.
   const verified = new Map<string, { principal: AppPrincipal; expiresAtMs: number }>();
   const VERIFIED_MAX = 10_000;
+  const recall = (token: string): AppPrincipal | undefined => {
+    const known = verified.get(token);
+    return known && known.expiresAtMs > now().getTime() ? known.principal : undefined;
+  };
   return {
     async issue(principal) {
       const { kid, privateKey } = await keys.current();
@@ -49,9 +55,10 @@ export function createAppTokens(deps: {
         .sign(privateKey);
       return { token, expiresInSeconds: ttlSeconds };
     },
+    recall,
     async verify(token) {
-      const known = verified.get(token);
-      if (known && known.expiresAtMs > now().getTime()) return known.principal;
+      const known = recall(token);
+      if (known) return known;
       try {
         const payload = await verifyServerJwt(keys, token, {
           issuer,
