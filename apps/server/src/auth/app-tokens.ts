@@ -1,8 +1,8 @@
 // Application tokens: ES256 JWTs this server issues at the oauth operation and demands on
 // every customer operation. Verification pins the algorithm, issuer and audience.
-import { errors as joseErrors, SignJWT } from "jose";
+import { errors as joseErrors } from "jose";
 import { BearerTokenError } from "../http/errors.js";
-import { newJti, SIGNING_ALGORITHM, type SigningKeys, verifyServerJwt } from "./signing-keys.js";
+import { newJti, type SigningKeys, signServerJwt, verifyServerJwt } from "./signing-keys.js";
 
 export const APPLICATION_AUDIENCE = "kibo-auth:application";
 
@@ -38,21 +38,18 @@ export function createAppTokens(deps: {
   };
   return {
     async issue(principal) {
-      const { kid, privateKey } = await keys.current();
       const issuedAt = Math.floor(now().getTime() / 1000);
-      const token = await new SignJWT({
+      const token = await signServerJwt(keys, {
         tenant: principal.tenantId,
         site: principal.siteId,
         behaviors: principal.behaviors,
-      })
-        .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: "JWT" })
-        .setIssuer(issuer)
-        .setAudience(APPLICATION_AUDIENCE)
-        .setSubject(principal.clientId)
-        .setJti(newJti())
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + ttlSeconds)
-        .sign(privateKey);
+        iss: issuer,
+        aud: APPLICATION_AUDIENCE,
+        sub: principal.clientId,
+        jti: newJti(),
+        iat: issuedAt,
+        exp: issuedAt + ttlSeconds,
+      });
       return { token, expiresInSeconds: ttlSeconds };
     },
     recall,

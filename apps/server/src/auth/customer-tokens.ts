@@ -1,8 +1,6 @@
 // jwtAccessToken: a shopper session as an ES256 JWT, for consumers that verify offline with
 // the keys at /.well-known/jwks.json. `sid` names the session family (log-out revokes it).
-import { randomUUID } from "node:crypto";
-import { SignJWT } from "jose";
-import { SIGNING_ALGORITHM, type SigningKeys } from "./signing-keys.js";
+import { newJti, type SigningKeys, signServerJwt } from "./signing-keys.js";
 
 export const CUSTOMER_AUDIENCE = "kibo-auth:customer";
 
@@ -19,19 +17,16 @@ export async function signCustomerJwt(
     expiresAt: Date;
   },
 ): Promise<string> {
-  const { kid, privateKey } = await keys.current();
-  return new SignJWT({
+  return signServerJwt(keys, {
     accountId: claims.accountId,
     tenant: claims.tenantId,
     site: claims.siteId,
     sid: claims.familyId,
-  })
-    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: "JWT" })
-    .setIssuer(issuer)
-    .setAudience(CUSTOMER_AUDIENCE)
-    .setSubject(claims.userId)
-    .setJti(randomUUID())
-    .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
-    .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
-    .sign(privateKey);
+    iss: issuer,
+    aud: CUSTOMER_AUDIENCE,
+    sub: claims.userId,
+    jti: newJti(),
+    iat: Math.floor(claims.issuedAt.getTime() / 1000),
+    exp: Math.floor(claims.expiresAt.getTime() / 1000),
+  });
 }

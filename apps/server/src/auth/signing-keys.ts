@@ -5,7 +5,7 @@
 // that caches of /.well-known/jwks.json know the new key before any token carries it. A retired
 // key signs nothing new but stays published, and keeps verifying, until every token it can have
 // signed has expired.
-import { randomUUID } from "node:crypto";
+import { createPrivateKey, type KeyObject, randomUUID, sign } from "node:crypto";
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -35,8 +35,8 @@ export interface PublicJwk {
 }
 
 export interface SigningKeys {
-  /** The key new tokens are signed with. */
-  current(): Promise<{ kid: string; privateKey: JoseKey | Uint8Array }>;
+  /** The key new tokens are signed with (signServerJwt signs with it). */
+  current(): Promise<{ kid: string; privateKey: KeyObject }>;
   /** The public key for a token's `kid`, looking again in the database for one it lacks. */
   publicKeyFor(kid: string): Promise<JoseKey | Uint8Array | undefined>;
   /** Every published key, newest first. */
@@ -50,7 +50,7 @@ interface LoadedKey {
   kid: string;
   createdAt: string;
   retiredAt: string | null;
-  privateKey: JoseKey | Uint8Array;
+  privateKey: KeyObject;
   publicKey: JoseKey | Uint8Array;
   publicJwk: PublicJwk;
 }
@@ -174,7 +174,7 @@ async function readKeys(db: Db, retiredSince: string): Promise<LoadedKey[]> {
         kid: row.kid,
         createdAt: row.created_at,
         retiredAt: row.retired_at,
-        privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, SIGNING_ALGORITHM),
+        privateKey: createPrivateKey({ key: JSON.parse(row.private_jwk) as JWK, format: "jwk" }),
         publicKey: await importJWK(publicJwk, SIGNING_ALGORITHM),
         publicJwk,
       };
@@ -183,6 +183,25 @@ async function readKeys(db: Db, retiredSince: string): Promise<LoadedKey[]> {
 }
 
 export const newJti = () => randomUUID();
+
+/**
+ * A JWT signed with the current key (ES256, `kid` and `typ` in the header). The compact JWS is
+ * assembled here and signed with node:crypto: jose signs through WebCrypto, whose overhead in
+ * Node is three times the signature itself, and every sign-up signs one. jose verifies them
+ * (verifyServerJwt), and the tests verify them with jose against the published key set.
+ */
+export async function signServerJwt(keys: SigningKeys, claims: JWTPayload): Promise<string> {
+  const { kid, privateKey } = await keys.current();
+  const header = { alg: SIGNING_ALGORITHM, kid, typ: "JWT" };
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  const signature = sign("sha256", Buffer.from(input), {
+    key: privateKey,
+    dsaEncoding: "ieee-p1363", // JWS wants r || s, not DER
+  });
+  return `${input}.${signature.toString("base64url")}`;
+}
+
+const base64url = (text: string) => Buffer.from(text).toString("base64url");
 
 /**
  * Verifies a JWT this server signed: the algorithm pinned to ES256, the key chosen by `kid` from
