@@ -52,4 +52,5 @@ export interface RawEntry {
 export function rawCatalogue(options: {
   authorization: string;
   freshEmail: () => string;
+  bodyLimitBytes: number;
 }): RawEntry[];

@@ -427,26 +427,42 @@ export async function tokenCatalogue({ validToken, privateKey, kid, publicJwk, s
 }
 
 /**
- * Requests no well-behaved client sends, as raw bytes for a socket: headers over Node's 16 KiB
- * limit, and a body that is not UTF-8 (sent with a correct Content-Length).
+ * Requests as raw bytes for a socket, for what only a socket carries: headers over Node's 16 KiB
+ * limit, a body that is not UTF-8 (sent with a correct Content-Length), and bodies judged by
+ * the size limit both ways a client can frame them (a stated length, or chunks counted as they
+ * arrive). `bodyLimitBytes` is the server's limit.
  */
-export function rawCatalogue({ authorization, freshEmail }) {
+export function rawCatalogue({ authorization, freshEmail, bodyLimitBytes }) {
+  const head = (headers) =>
+    [
+      `POST ${SIGN_UP} HTTP/1.1`,
+      "host: 127.0.0.1",
+      "content-type: application/json",
+      "connection: close",
+      ...headers,
+      "",
+      "",
+    ].join("\r\n");
   const request = (headers, body = Buffer.alloc(0)) =>
-    Buffer.concat([
-      Buffer.from(
-        [
-          `POST ${SIGN_UP} HTTP/1.1`,
-          "host: 127.0.0.1",
-          "content-type: application/json",
-          `content-length: ${body.length}`,
-          "connection: close",
-          ...headers,
-          "",
-          "",
-        ].join("\r\n"),
-      ),
-      body,
+    Buffer.concat([Buffer.from(head([`content-length: ${body.length}`, ...headers])), body]);
+  // The body in 1 KiB chunks, as a client streaming it would send it.
+  const chunked = (headers, body) => {
+    const chunks = [];
+    for (let at = 0; at < body.length; at += 1024) {
+      const chunk = body.subarray(at, at + 1024);
+      chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n"));
+    }
+    return Buffer.concat([
+      Buffer.from(head(["transfer-encoding: chunked", ...headers])),
+      ...chunks,
+      Buffer.from("0\r\n\r\n"),
     ]);
+  };
+  // A valid sign-up padded with trailing white space (valid JSON) to exactly `size` bytes.
+  const sized = (email, size) => {
+    const text = json({ account: { emailAddress: email }, password: PASSWORD });
+    return Buffer.from(text.padEnd(size, " "));
+  };
   const valid = (email) =>
     Buffer.from(json({ account: { emailAddress: email }, password: PASSWORD }));
   const notUtf8 = (email) =>
@@ -458,6 +474,7 @@ export function rawCatalogue({ authorization, freshEmail }) {
   const email1 = freshEmail();
   const email2 = freshEmail();
   const email3 = freshEmail();
+  const [email4, email5, email6] = [freshEmail(), freshEmail(), freshEmail()];
   return [
     {
       name: "a 64 KiB header (over the 16 KiB limit)",
@@ -479,6 +496,24 @@ export function rawCatalogue({ authorization, freshEmail }) {
       email: email3,
       bytes: request([`authorization: ${authorization}`], notUtf8(email3)),
       expect: [400],
+    },
+    {
+      name: "a body one byte over the limit, its length stated",
+      email: email4,
+      bytes: request([`authorization: ${authorization}`], sized(email4, bodyLimitBytes + 1)),
+      expect: [413],
+    },
+    {
+      name: "a chunked body one byte over the limit",
+      email: email5,
+      bytes: chunked([`authorization: ${authorization}`], sized(email5, bodyLimitBytes + 1)),
+      expect: [413],
+    },
+    {
+      name: "a chunked body exactly at the limit",
+      email: email6,
+      bytes: chunked([`authorization: ${authorization}`], sized(email6, bodyLimitBytes)),
+      expect: [200],
     },
     {
       name: "a request line that is not HTTP",

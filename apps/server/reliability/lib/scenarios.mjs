@@ -863,6 +863,7 @@ export async function hostile(run) {
     for (const entry of rawCatalogue({
       authorization: `Bearer ${token}`,
       freshEmail: () => freshEmail("raw"),
+      bodyLimitBytes: 64 * 1024, // the server's default
     })) {
       const answer = await rawExchange(server.port, entry.bytes, { timeoutMs: 5_000 });
       raw.count("POST", `${server.origin}${SIGN_UP}`, {

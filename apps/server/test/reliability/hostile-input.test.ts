@@ -38,6 +38,8 @@ import {
 } from "./support.js";
 
 const ANSWER_WITHIN_MS = 5_000;
+/** The server's body limit when BODY_LIMIT_BYTES is not set. */
+const DEFAULT_BODY_LIMIT = 64 * 1024;
 const ERROR_CODES: Record<number, string> = {
   400: "MISSING_OR_INVALID_PARAMETER",
   401: "UNAUTHORIZED",
@@ -380,6 +382,7 @@ describe.each(DIALECTS)("hostile bytes over a socket to the built server on %s",
   const entries = rawCatalogue({
     authorization: "Bearer <token>",
     freshEmail: () => freshEmail("raw"),
+    bodyLimitBytes: DEFAULT_BODY_LIMIT,
   });
 
   it.each(entries.map((entry) => [entry.name, entry.name] as const))(
@@ -389,6 +392,7 @@ describe.each(DIALECTS)("hostile bytes over a socket to the built server on %s",
       const entry = rawCatalogue({
         authorization: `Bearer ${token}`,
         freshEmail: () => freshEmail("raw"),
+        bodyLimitBytes: DEFAULT_BODY_LIMIT,
       }).find((candidate) => candidate.name === name);
       if (!entry) throw new Error(`no entry ${name}`);
       const answer = await rawExchange(server.port, entry.bytes, { timeoutMs: ANSWER_WITHIN_MS });
