@@ -128,9 +128,10 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     c.set("caller", () => {
       throw new BearerTokenError("A bearer token is required.", true);
     });
+    // Every response is made from the context (c.json, c.body) and so carries this header;
+    // errors get it from onError.
     c.header("x-vol-correlation", correlationId);
     await next();
-    c.res.headers.set("x-vol-correlation", correlationId);
     logger.info("request", {
       method: c.req.method,
       route: c.req.routePath,
@@ -164,7 +165,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
 
   // The bearer token is an application token (a JWT for our application audience) or a
   // shopper's own token (jwtAccessToken or opaque accessToken). Each route then asks for the
-  // kind it accepts: c.var.application() or c.var.caller().
+  // kind it accepts: c.get("application")() or c.get("caller")().
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const [scheme, token] = (c.req.header("authorization") ?? "").split(" ");
     if (scheme?.toLowerCase() !== "bearer" || !token) {
@@ -272,14 +273,14 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     if (apiError.status >= 500) {
       const { name, message, code } = error as Error & { code?: unknown };
       logger.error("request failed", {
-        correlationId: c.var.correlationId,
+        correlationId: c.get("correlationId"),
         error: name,
         message,
         code,
       });
     }
     return c.json(errorBody(apiError, APPLICATION_NAME), apiError.status, {
-      "x-vol-correlation": c.var.correlationId ?? correlationIdFor(undefined),
+      "x-vol-correlation": c.get("correlationId") ?? correlationIdFor(undefined),
       ...(apiError.retryAfterSeconds ? { "retry-after": String(apiError.retryAfterSeconds) } : {}),
       ...(apiError instanceof UnauthorizedError && apiError.challenge
         ? { "www-authenticate": apiError.challenge }

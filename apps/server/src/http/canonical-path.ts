@@ -6,7 +6,21 @@ export function createPathCanonicaliser(templates: string[]): (path: string) => 
       .split("/")
       .map((segment) => (segment.startsWith(":") || segment.startsWith("{") ? null : segment)),
   );
+  // Clients send the same few paths again and again: remember the answers. Bounded to 10,000
+  // paths of at most 200 characters (2 MB); a full memo starts over.
+  const memo = new Map<string, string>();
   return (path) => {
+    let canonical = memo.get(path);
+    if (canonical === undefined) {
+      canonical = canonicalise(path);
+      if (path.length > 200) return canonical;
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(path, canonical);
+    }
+    return canonical;
+  };
+
+  function canonicalise(path: string): string {
     const segments = path.split("/");
     for (const route of routes) {
       if (route.length !== segments.length) continue;
@@ -16,5 +30,5 @@ export function createPathCanonicaliser(templates: string[]): (path: string) => 
       if (matches) return route.map((segment, i) => segment ?? segments[i]).join("/");
     }
     return path;
-  };
+  }
 }

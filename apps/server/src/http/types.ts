@@ -12,6 +12,7 @@ export interface Services {
   sessions: SessionsService;
 }
 
+/** Read with c.get(name): c.var copies every variable into a new object at each access. */
 export interface AppEnv {
   Variables: {
     services: Services;

@@ -5,13 +5,13 @@ import type { createApplicationTokenRoute, getTenantRoute } from "./platform.rou
 export const createApplicationToken: AppRouteHandler<typeof createApplicationTokenRoute> = async (
   c,
 ) => {
-  const issued = await c.var.services.platform.exchange(c.req.valid("json"));
+  const issued = await c.get("services").platform.exchange(c.req.valid("json"));
   return c.json(issued, 200);
 };
 
 export const getTenant: AppRouteHandler<typeof getTenantRoute> = async (c) => {
   const { tenantId } = c.req.valid("param");
-  const tenant = await c.var.services.platform.tenantFor(c.var.application(), tenantId);
+  const tenant = await c.get("services").platform.tenantFor(c.get("application")(), tenantId);
   return c.json(
     {
       id: tenant.id,

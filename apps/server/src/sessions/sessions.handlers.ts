@@ -10,10 +10,10 @@ import type {
 export const createUserAuthTicket: AppRouteHandler<typeof createUserAuthTicketRoute> = async (
   c,
 ) => {
-  const app = c.var.application();
+  const app = c.get("application")();
   const request = c.req.valid("json");
-  await c.var.limits.check(c, "log-in", uniquenessKey(request.username));
-  const ticket = await c.var.services.sessions.logIn(app, request);
+  await c.get("limits").check(c, "log-in", uniquenessKey(request.username));
+  const ticket = await c.get("services").sessions.logIn(app, request);
   return c.json(ticket, 200);
 };
 
@@ -21,17 +21,17 @@ export const refreshUserAuthTicket: AppRouteHandler<typeof refreshUserAuthTicket
   c,
 ) => {
   const { refreshToken, accountId } = c.req.valid("query");
-  const ticket = await c.var.services.sessions.refresh(
-    c.var.application(),
-    refreshToken,
-    accountId,
-  );
+  const ticket = await c
+    .get("services")
+    .sessions.refresh(c.get("application")(), refreshToken, accountId);
   return c.json(ticket, 200);
 };
 
 export const deleteUserAuthTicket: AppRouteHandler<typeof deleteUserAuthTicketRoute> = async (
   c,
 ) => {
-  await c.var.services.sessions.logOut(c.var.application(), c.req.valid("query").refreshToken);
+  await c
+    .get("services")
+    .sessions.logOut(c.get("application")(), c.req.valid("query").refreshToken);
   return c.body(null, 204);
 };
