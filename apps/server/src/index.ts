@@ -5,7 +5,11 @@ import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import { parse } from "yaml";
 import { createApp } from "./app.js";
-import { createArgon2idHasher, createBoundedHasher } from "./auth/password-hasher.js";
+import {
+  createArgon2idHasher,
+  createBoundedHasher,
+  OWASP_ARGON2ID,
+} from "./auth/password-hasher.js";
 import { loadSigningKeys } from "./auth/signing-keys.js";
 import { ConfigError, loadConfig, maxSignedTokenLifetimeMs } from "./config.js";
 import { createDb } from "./db/database.js";
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
 
+  const hashing = createArgon2idHasher(OWASP_ARGON2ID, config.hashing.concurrency);
   const limiter = config.rateLimits.redisUrl
     ? await createRedisRateLimiter(config.rateLimits.redisUrl)
     : createMemoryRateLimiter();
@@ -39,7 +44,7 @@ async function main(): Promise<void> {
     config,
     db,
     limiter,
-    hasher: createBoundedHasher(createArgon2idHasher(), config.hashing),
+    hasher: createBoundedHasher(hashing, config.hashing),
     keys,
     logger,
     now,
@@ -95,6 +100,7 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, then close the database.
     server.close(async () => {
       await limiter.close();
+      await hashing.close();
       await db.close();
       logger.info("stopped", {});
       process.exit(0);

@@ -1,6 +1,12 @@
-// argon2id password hashing. @node-rs/argon2's async calls run on libuv's thread pool, so a
-// hash never blocks the event loop; the PHC string it returns carries its own parameters.
-import { hash, verify } from "@node-rs/argon2";
+// argon2id password hashing on threads of its own, at a lower CPU priority than the event loop.
+// A hash takes ~10 ms of one core; the event loop's work for a request takes a fraction of a
+// millisecond but is what every waiting client needs next. On libuv's pool the two competed as
+// equals, so under load the event loop waited behind hashes (slow /healthz, idle hash threads
+// waiting for it to hand them the next password). Each hashing thread lowers its own priority
+// (Linux applies setpriority to the calling thread), so the scheduler runs the event loop first
+// and the hashes in every moment it leaves. The PHC string a hash returns carries its parameters.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { ServiceUnavailableError } from "../http/errors.js";
 
 export interface PasswordHasher {
@@ -11,24 +17,125 @@ export interface PasswordHasher {
 /** OWASP's first recommended argon2id setting: 19 MiB, two passes, one lane. */
 export const OWASP_ARGON2ID = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
 
-export function createArgon2idHasher(params = OWASP_ARGON2ID): PasswordHasher {
+/** How much lower than the event loop the hashing threads run (a nice value, 0-19). */
+const HASHING_NICENESS = 10;
+
+// The thread's code: plain CommonJS evaluated by the worker, so that it runs the same from
+// dist/ and from the TypeScript sources under test. It loads @node-rs/argon2 from the path the
+// main thread resolved.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+try { require("node:os").setPriority(0, workerData.niceness); } catch {}
+const { hashSync, verifySync } = require(workerData.argon2);
+const verifies = (phcHash, password) => {
+  try {
+    return verifySync(phcHash, password);
+  } catch {
+    return false; // a malformed stored hash verifies nothing
+  }
+};
+parentPort.on("message", ({ password, phcHash, options }) => {
+  try {
+    const result = phcHash === undefined ? hashSync(password, options) : verifies(phcHash, password);
+    parentPort.postMessage({ result });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  }
+});
+`;
+
+export interface ThreadedHasher extends PasswordHasher {
+  /** Stops the hashing threads; pending calls fail. */
+  close(): Promise<void>;
+}
+
+/**
+ * argon2id on `threads` hashing threads, each one password at a time; more calls queue here.
+ * Threads start at first need and hold the process open only while they have work.
+ */
+export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): ThreadedHasher {
   // 2 is Algorithm.Argon2id: a const enum, which verbatimModuleSyntax cannot import.
   const options = { algorithm: 2 as const, ...params };
+  const argon2 = createRequire(import.meta.url).resolve("@node-rs/argon2");
+  type Job = {
+    message: { password: string; phcHash?: string };
+    resolve: (result: unknown) => void;
+    reject: (error: Error) => void;
+  };
+  const queue: Job[] = [];
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const running = new Map<Worker, Job>();
+  let closed = false;
+
+  const start = (): Worker => {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { argon2, niceness: HASHING_NICENESS },
+    });
+    worker.on("message", (reply: { result?: unknown; error?: string }) => {
+      const job = running.get(worker);
+      running.delete(worker);
+      if (reply.error !== undefined) job?.reject(new Error(reply.error));
+      else job?.resolve(reply.result);
+      idle.push(worker);
+      dispatch();
+    });
+    // A thread that dies (or is terminated by close) fails its password, not the process; the
+    // next call starts a new thread.
+    worker.on("error", () => {});
+    worker.on("exit", () => {
+      running.get(worker)?.reject(new Error("the hashing thread stopped"));
+      running.delete(worker);
+      for (const list of [all, idle])
+        if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+      dispatch();
+    });
+    all.push(worker);
+    return worker;
+  };
+
+  const dispatch = () => {
+    if (closed) return;
+    while (queue.length > 0) {
+      const worker = idle.pop() ?? (all.length < threads ? start() : undefined);
+      if (!worker) return;
+      const job = queue.shift() as Job;
+      running.set(worker, job);
+      worker.ref();
+      worker.postMessage({ ...job.message, options });
+    }
+    for (const worker of idle) worker.unref();
+  };
+
+  const run = <T>(message: Job["message"]) =>
+    new Promise<T>((resolve, reject) => {
+      if (closed) return reject(new Error("the hasher is closed"));
+      queue.push({ message, resolve: resolve as Job["resolve"], reject });
+      dispatch();
+    });
+
   return {
-    hash: (password) => hash(password, options),
-    verify: async (phcHash, password) => {
-      try {
-        return await verify(phcHash, password);
-      } catch {
-        return false; // a malformed stored hash verifies nothing
-      }
+    hash: (password) => run<string>({ password }),
+    verify: (phcHash, password) => run<boolean>({ password, phcHash }),
+    close: async () => {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new Error("the hasher is closed"));
+      // Referenced again while stopping: an idle (unreferenced) thread would otherwise let the
+      // process end before the caller's next step.
+      await Promise.all(
+        [...all].map((worker) => {
+          worker.ref();
+          return worker.terminate();
+        }),
+      );
     },
   };
 }
 
 /**
- * Bounds the work waiting for the hasher: at most `concurrency` hashes run at once (the libuv
- * pool's size is the real limit) and at most `maxWaiting` wait. Past that, a request is refused
+ * Bounds the work waiting for the hasher: at most `concurrency` hashes run at once (as many as
+ * it has threads) and at most `maxWaiting` wait. Past that, a request is refused
  * at once with 503 and Retry-After instead of waiting without end, so latency stays bounded
  * and other endpoints (/healthz) stay fast.
  */

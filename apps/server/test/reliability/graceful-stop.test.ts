@@ -92,7 +92,7 @@ describe.each(DIALECTS)("the built server stopped with SIGTERM under load on %s"
     const messages = logs.map((entry) => entry.msg);
     const stopping = messages.indexOf("stopping");
     expect(stopping, "the server logged that it was stopping").toBeGreaterThan(0);
-    expect(messages[messages.length - 1]).toBe("stopped");
+    expect(messages[messages.length - 1], JSON.stringify(logs.slice(-6))).toBe("stopped");
     expect(messages).not.toContain("forced stop after 10 s");
 
     // What the server answered (by its own log), the clients received, status for status.

@@ -2,7 +2,11 @@
 // ES256 keys, a clock the test controls, and logs captured in memory. Every response that
 // `call` returns has been checked against openapi.yaml.
 import { createApp } from "../../src/app.js";
-import { createArgon2idHasher, createBoundedHasher } from "../../src/auth/password-hasher.js";
+import {
+  createArgon2idHasher,
+  createBoundedHasher,
+  OWASP_ARGON2ID,
+} from "../../src/auth/password-hasher.js";
 import { loadSigningKeys } from "../../src/auth/signing-keys.js";
 import { type Config, loadConfig, maxSignedTokenLifetimeMs } from "../../src/config.js";
 import type { Db, Dialect } from "../../src/db/database.js";
@@ -63,10 +67,11 @@ export async function createTestApp(
     maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
     reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
+  const hashing = createArgon2idHasher(OWASP_ARGON2ID, config.hashing.concurrency);
   const app = createApp({
     config,
     db,
-    hasher: createBoundedHasher(createArgon2idHasher(), config.hashing),
+    hasher: createBoundedHasher(hashing, config.hashing),
     limiter: createMemoryRateLimiter(() => clock.now().getTime()),
     keys,
     logger: createLogger(config.logLevel, (line) => logs.push(line)),
@@ -110,6 +115,7 @@ export async function createTestApp(
       return ((await response.json()) as { access_token: string }).access_token;
     },
     async close() {
+      await hashing.close();
       await db.close();
       await database.drop();
     },

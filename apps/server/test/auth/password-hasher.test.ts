@@ -1,0 +1,87 @@
+// The argon2id hasher on its own threads: real hashes, real threads, their priority read back
+// from the kernel.
+import { readdirSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createArgon2idHasher,
+  OWASP_ARGON2ID,
+  type ThreadedHasher,
+} from "../../src/auth/password-hasher.js";
+
+const opened: ThreadedHasher[] = [];
+const hasher = (threads: number) => {
+  const created = createArgon2idHasher(OWASP_ARGON2ID, threads);
+  opened.push(created);
+  return created;
+};
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((created) => created.close()));
+});
+
+/** Nice value of every thread of this process (Linux: field 19 of /proc/self/task/N/stat). */
+function threadNiceness(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
+describe("the argon2id hasher", () => {
+  it("makes a PHC string with its parameters that verifies the password and nothing else", async () => {
+    const argon2 = hasher(2);
+    const phc = await argon2.hash("correct horse battery staple");
+    expect(phc).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
+    expect(await argon2.verify(phc, "correct horse battery staple")).toBe(true);
+    expect(await argon2.verify(phc, "correct horse battery stapler")).toBe(false);
+    // The same password again: a new salt, a different string.
+    expect(await argon2.hash("correct horse battery staple")).not.toBe(phc);
+  });
+
+  it("answers false, not an error, for a stored hash that is malformed", async () => {
+    expect(await hasher(1).verify("$argon2id$not-a-hash", "anything")).toBe(false);
+  });
+
+  it("hashes many passwords at once on few threads, each answer for its own password", async () => {
+    const argon2 = hasher(2);
+    const passwords = Array.from({ length: 8 }, (_, i) => `password number ${i}`);
+    const hashes = await Promise.all(passwords.map((password) => argon2.hash(password)));
+    const checks = await Promise.all(
+      hashes.map((phc, i) => argon2.verify(phc, passwords[(i + 1) % passwords.length] as string)),
+    );
+    expect(checks).toEqual(passwords.map(() => false));
+    expect(
+      await Promise.all(hashes.map((phc, i) => argon2.verify(phc, passwords[i] as string))),
+    ).toEqual(passwords.map(() => true));
+  });
+
+  it.runIf(process.platform === "linux")(
+    "hashes on threads below the event loop's priority, and the event loop keeps its own",
+    async () => {
+      const before = threadNiceness();
+      expect(before.every((nice) => nice === before[0])).toBe(true);
+      const argon2 = hasher(2);
+      await Promise.all([argon2.hash("one"), argon2.hash("two")]);
+      const after = threadNiceness();
+      // Two new threads, ten steps nicer than the rest; the others untouched.
+      expect(after.filter((nice) => nice === (before[0] as number) + 10)).toHaveLength(2);
+      expect(after.filter((nice) => nice === before[0]).length).toBeGreaterThanOrEqual(
+        before.length,
+      );
+    },
+  );
+
+  it("fails the calls still waiting when closed, and refuses new ones", async () => {
+    const argon2 = hasher(1);
+    const calls = [argon2.hash("a"), argon2.hash("b"), argon2.hash("c")].map((call) =>
+      call.then(
+        () => "hashed",
+        (error: Error) => error.message,
+      ),
+    );
+    await argon2.close();
+    const outcomes = await Promise.all(calls);
+    expect(outcomes.filter((outcome) => outcome !== "hashed").length).toBeGreaterThanOrEqual(2);
+    await expect(argon2.hash("d")).rejects.toThrow("closed");
+  });
+});
