@@ -9,6 +9,13 @@ delay.enable();
 let cpu = process.cpuUsage();
 let since = performance.now();
 
+/** MB: the whole process (all threads), and the main thread's JavaScript heap. */
+function memoryNow() {
+  const { rss, heapTotal, heapUsed } = process.memoryUsage();
+  const mb = (bytes) => Math.round(bytes / 1e5) / 10;
+  return { rssMb: mb(rss), heapReservedMb: mb(heapTotal), heapUsedMb: mb(heapUsed) };
+}
+
 process.on("SIGUSR2", () => {
   const used = process.cpuUsage(cpu);
   const ms = (ns) => Math.round(ns / 1e4) / 100;
@@ -21,6 +28,7 @@ process.on("SIGUSR2", () => {
         loopDelayP50Ms: ms(delay.percentile(50)),
         loopDelayP99Ms: ms(delay.percentile(99)),
         loopDelayMaxMs: ms(delay.max),
+        ...memoryNow(),
       },
     })}\n`,
   );
