@@ -38,10 +38,9 @@ const EnvSchema = z
     ),
     TWO_FACTOR_POLICY: z.enum(["off", "new-device"]).default("off"),
     LOGIN_MAX_FAILURES: int(1, 1000).default(5),
-    // Hashing threads: one more than the cores. They run below the event loop's priority, so
-    // the extra one costs requests nothing and keeps every core hashing while the event loop
-    // waits (a commit, a checkpoint) to hand out the next password. Each uses 19 MiB.
-    HASH_CONCURRENCY: int(1, 64).default(availableParallelism() + 1),
+    // Hashing threads, one per core: each holds 19 MiB while it hashes, and on 2 cores a third
+    // measured no faster (npm run bench) for 19 MiB more.
+    HASH_CONCURRENCY: int(1, 64).default(availableParallelism()),
     HASH_QUEUE_LIMIT: int(0, 10_000).default(64),
     REDIS_URL: z
       .string()

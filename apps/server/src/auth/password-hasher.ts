@@ -72,6 +72,9 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { argon2, niceness: HASHING_NICENESS },
+      // The thread's JavaScript only passes strings along (the 19 MiB of a hash are native
+      // memory): a small heap keeps each thread's share of the process's memory small.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
     });
     worker.on("message", (reply: { result?: unknown; error?: string }) => {
       const job = running.get(worker);
