@@ -902,7 +902,7 @@ export async function hostile(run) {
         wrong.tokens,
       ),
       verdict(
-        "hostile bytes over a socket (64 KiB header, not UTF-8, not HTTP)",
+        "hostile bytes over a socket (64 KiB header, not UTF-8, size limit stated or chunked, not HTTP)",
         raw,
         wrong.raw,
         alive.status === 200,
