@@ -322,7 +322,9 @@ export async function tokenCatalogue({ validToken, privateKey, kid, publicJwk, s
   const { privateKey: strangerKey } = await generateKeyPair("ES256");
   const publicKeyBytes = new TextEncoder().encode(JSON.stringify(publicJwk));
   const [head, body, signature = ""] = validToken.split(".");
-  const flipped = `${signature.slice(0, -2)}${signature.endsWith("A") ? "B" : "A"}${signature.slice(-1)}`;
+  // A character in the middle carries six bits of the signature (the last one partly padding),
+  // and the replacement always differs from it.
+  const flipped = `${signature.slice(0, 10)}${signature[10] === "A" ? "B" : "A"}${signature.slice(11)}`;
   const without = (name) =>
     Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
