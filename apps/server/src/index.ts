@@ -44,7 +44,10 @@ async function main(): Promise<void> {
     config,
     db,
     limiter,
-    hasher: createBoundedHasher(hashing, config.hashing),
+    hasher: createBoundedHasher(hashing, {
+      concurrency: hashing.capacity,
+      maxWaiting: config.hashing.maxWaiting,
+    }),
     keys,
     logger,
     now,

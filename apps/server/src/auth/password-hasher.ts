@@ -45,13 +45,16 @@ parentPort.on("message", ({ password, phcHash, options }) => {
 `;
 
 export interface ThreadedHasher extends PasswordHasher {
+  /** Passwords its threads take at once: each hashes one and holds the next. */
+  readonly capacity: number;
   /** Stops the hashing threads; pending calls fail. */
   close(): Promise<void>;
 }
 
 /**
- * argon2id on `threads` hashing threads, each one password at a time; more calls queue here.
- * Threads start at first need and hold the process open only while they have work.
+ * argon2id on `threads` hashing threads, each hashing one password at a time with the next one
+ * in hand; more calls queue here. Threads start at first need and hold the process open only
+ * while they have work.
  */
 export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): ThreadedHasher {
   // 2 is Algorithm.Argon2id: a const enum, which verbatimModuleSyntax cannot import.
@@ -63,9 +66,10 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
     reject: (error: Error) => void;
   };
   const queue: Job[] = [];
-  const idle: Worker[] = [];
-  const all: Worker[] = [];
-  const running = new Map<Worker, Job>();
+  // Each thread is handed up to two passwords: the one it hashes and the next, so that it goes
+  // on at once when it finishes, even while the event loop is busy (a commit, a collection).
+  const PER_THREAD = 2;
+  const assigned = new Map<Worker, Job[]>();
   let closed = false;
 
   const start = (): Worker => {
@@ -76,39 +80,46 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
       // memory): a small heap keeps each thread's share of the process's memory small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
     });
+    assigned.set(worker, []);
     worker.on("message", (reply: { result?: unknown; error?: string }) => {
-      const job = running.get(worker);
-      running.delete(worker);
+      const job = assigned.get(worker)?.shift();
       if (reply.error !== undefined) job?.reject(new Error(reply.error));
       else job?.resolve(reply.result);
-      idle.push(worker);
       dispatch();
     });
-    // A thread that dies (or is terminated by close) fails its password, not the process; the
+    // A thread that dies (or is terminated by close) fails its passwords, not the process; the
     // next call starts a new thread.
     worker.on("error", () => {});
     worker.on("exit", () => {
-      running.get(worker)?.reject(new Error("the hashing thread stopped"));
-      running.delete(worker);
-      for (const list of [all, idle])
-        if (list.includes(worker)) list.splice(list.indexOf(worker), 1);
+      for (const job of assigned.get(worker) ?? [])
+        job.reject(new Error("the hashing thread stopped"));
+      assigned.delete(worker);
       dispatch();
     });
-    all.push(worker);
     return worker;
+  };
+
+  /** The thread to hand the next password to: an idle one, a new one, or one with room. */
+  const nextThread = (): Worker | undefined => {
+    let best: Worker | undefined;
+    for (const [worker, jobs] of assigned) {
+      if (jobs.length === 0) return worker;
+      if (jobs.length < PER_THREAD && !best) best = worker;
+    }
+    return assigned.size < threads ? start() : best;
   };
 
   const dispatch = () => {
     if (closed) return;
     while (queue.length > 0) {
-      const worker = idle.pop() ?? (all.length < threads ? start() : undefined);
-      if (!worker) return;
+      const worker = nextThread();
+      if (!worker) break;
       const job = queue.shift() as Job;
-      running.set(worker, job);
+      assigned.get(worker)?.push(job);
       worker.ref();
       worker.postMessage({ ...job.message, options });
     }
-    for (const worker of idle) worker.unref();
+    for (const [worker, jobs] of assigned) if (jobs.length === 0) worker.unref();
   };
 
   const run = <T>(message: Job["message"]) =>
@@ -119,6 +130,7 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
     });
 
   return {
+    capacity: threads * PER_THREAD,
     hash: (password) => run<string>({ password }),
     verify: (phcHash, password) => run<boolean>({ password, phcHash }),
     close: async () => {
@@ -127,7 +139,7 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
       // Referenced again while stopping: an idle (unreferenced) thread would otherwise let the
       // process end before the caller's next step.
       await Promise.all(
-        [...all].map((worker) => {
+        [...assigned.keys()].map((worker) => {
           worker.ref();
           return worker.terminate();
         }),
@@ -137,8 +149,8 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
 }
 
 /**
- * Bounds the work waiting for the hasher: at most `concurrency` hashes run at once (as many as
- * it has threads) and at most `maxWaiting` wait. Past that, a request is refused
+ * Bounds the work waiting for the hasher: at most `concurrency` passwords are with it at once
+ * (its capacity) and at most `maxWaiting` wait. Past that, a request is refused
  * at once with 503 and Retry-After instead of waiting without end, so latency stays bounded
  * and other endpoints (/healthz) stay fast.
  */

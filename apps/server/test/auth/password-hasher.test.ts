@@ -55,6 +55,25 @@ describe("the argon2id hasher", () => {
     ).toEqual(passwords.map(() => true));
   });
 
+  it("hands each thread the next password while it hashes one, so it goes on while the event loop is busy", async () => {
+    const argon2 = hasher(1);
+    expect(argon2.capacity).toBe(2);
+    await argon2.hash("warm-up");
+    const began = performance.now();
+    await argon2.hash("one hash, timed");
+    const oneHashMs = performance.now() - began;
+    // Two passwords for the single thread, then the event loop blocked long enough for both:
+    // the second must already be done when the loop is free again, not only start then.
+    const both = Promise.all([argon2.hash("first"), argon2.hash("second")]);
+    const blockedUntil = performance.now() + 4 * oneHashMs + 100;
+    while (performance.now() < blockedUntil) {
+      // busy: no callback, no message, runs now
+    }
+    const unblocked = performance.now();
+    await both;
+    expect(performance.now() - unblocked).toBeLessThan(oneHashMs / 2);
+  });
+
   it.runIf(process.platform === "linux")(
     "hashes on threads below the event loop's priority, and the event loop keeps its own",
     async () => {

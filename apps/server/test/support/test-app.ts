@@ -71,7 +71,10 @@ export async function createTestApp(
   const app = createApp({
     config,
     db,
-    hasher: createBoundedHasher(hashing, config.hashing),
+    hasher: createBoundedHasher(hashing, {
+      concurrency: hashing.capacity,
+      maxWaiting: config.hashing.maxWaiting,
+    }),
     limiter: createMemoryRateLimiter(() => clock.now().getTime()),
     keys,
     logger: createLogger(config.logLevel, (line) => logs.push(line)),
