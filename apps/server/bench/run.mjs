@@ -13,8 +13,8 @@
 // other processes on the machine took, because on a shared machine that, not the server, is
 // often what moved the figure.
 // It is a measurement, not a test: it exits 0 whatever the figures, and non-zero only when
-// something could not be measured. UV_THREADPOOL_SIZE, HASH_CONCURRENCY and HASH_QUEUE_LIMIT
-// are passed on to the server, to try other settings.
+// something could not be measured. HASH_CONCURRENCY and HASH_QUEUE_LIMIT are passed on to the
+// server, to try other settings.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -34,7 +34,7 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const APP = { clientId: "bench.storefront", sharedSecret: "bench-shared-secret-0123456789" };
 const PASSWORD = "bench-password-correct-horse";
 const TENANT_ID = 1000;
-const PASSED_ON = ["UV_THREADPOOL_SIZE", "HASH_CONCURRENCY", "HASH_QUEUE_LIMIT"];
+const PASSED_ON = ["HASH_CONCURRENCY", "HASH_QUEUE_LIMIT"];
 
 // Each load runs `durationMs` and counts what ends after `warmupMs`: the figures are the
 // steady state. A fresh server compiles its hot paths on V8's background threads for the first
@@ -279,7 +279,6 @@ async function main() {
   warnIfStale();
   const started = performance.now();
   const cpus = os.availableParallelism?.() ?? os.cpus().length;
-  const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   const passedOn = Object.fromEntries(
     PASSED_ON.filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
   );
@@ -288,9 +287,10 @@ async function main() {
       `load average ${fmt(os.loadavg()[0], 2)}, server settings ${JSON.stringify(passedOn)}`,
   );
 
-  // The limit is the better of "as many as libuv's pool runs at once" and "one per CPU":
-  // with fewer CPUs than pool threads, hashes also compete for caches and memory bandwidth.
-  const lanes = [...new Set([pool, cpus])];
+  // The limit is the better of "one hashing thread per CPU" and the server's own thread count
+  // when HASH_CONCURRENCY sets another.
+  const threads = Number(process.env.HASH_CONCURRENCY ?? cpus);
+  const lanes = [...new Set([cpus, threads])];
   console.log(`(i)   raw argon2id, ${lanes.join(" then ")} at once ...`);
   const raws = [];
   for (const concurrency of lanes) raws.push(await measureRawHash(concurrency));
