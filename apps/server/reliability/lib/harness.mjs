@@ -13,15 +13,16 @@ import { startServer } from "./server.mjs";
 
 export { integrityCounts, storedEmails } from "./integrity.mjs";
 
-export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
-export const LOG_IN = "/api/commerce/customer/authtickets";
-export const OAUTH = "/api/platform/applications/authtickets/oauth";
+import { OAUTH } from "./requests.mjs";
 
-/** Rate limits out of the way, for every scenario but the rate-limit one. */
-export const NO_RATE_LIMITS = {
-  RATE_LIMIT_PER_ADDRESS: "1000000",
-  RATE_LIMIT_PER_ACCOUNT: "1000000",
-};
+export {
+  freshEmail,
+  LOG_IN,
+  NO_RATE_LIMITS,
+  OAUTH,
+  richSignUp,
+  SIGN_UP,
+} from "./requests.mjs";
 
 /** Answers whether a PostgreSQL server answers at `url` within two seconds. */
 export async function postgresAnswers(url) {
@@ -150,32 +151,6 @@ export async function appToken(tally, origin, app) {
 
 export const json = { "content-type": "application/json" };
 export const bearer = (token) => ({ authorization: `Bearer ${token}`, ...json });
-
-let sequence = 0;
-export function freshEmail(tag) {
-  sequence += 1;
-  return `${tag}.${process.pid}.${Date.now().toString(36)}.${sequence}@example.com`;
-}
-
-/** A sign-up with a row in every child table, so that orphans could show. */
-export function richSignUp(email, password) {
-  return JSON.stringify({
-    account: {
-      emailAddress: email,
-      firstName: "Grace",
-      lastName: "Hopper",
-      contacts: [
-        { email, firstName: "Grace", address: { cityOrTown: "Arlington", countryCode: "US" } },
-      ],
-      attributes: [{ fullyQualifiedName: "tenant~tier", values: ["gold"] }],
-      notes: [{ content: "Signed up under load." }],
-      segments: [{ id: 1, code: "load", name: "Load" }],
-    },
-    password,
-    fingerprint: "reliability-device",
-    region: "us-east",
-  });
-}
 
 export const broken = (counts) =>
   Object.entries(counts)

@@ -8,7 +8,7 @@
 import { Buffer } from "node:buffer";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 
-export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+import { SIGN_UP } from "./requests.mjs";
 export const LOG_IN = "/api/commerce/customer/authtickets";
 export const PASSWORD = "correct-horse-battery-staple";
 

@@ -14,20 +14,20 @@ import { type Outcome, send } from "../../reliability/lib/http.mjs";
 export { integrityCounts, storedEmails } from "../../reliability/lib/integrity.mjs";
 
 import { errorBodyProblems, SecretLedger } from "../../reliability/lib/leaks.mjs";
+import { OAUTH } from "../../reliability/lib/requests.mjs";
 import type { Dialect } from "../../src/db/database.js";
 import { freshPostgresDatabase } from "../e2e/postgres-database.js";
 import { POSTGRES_URL } from "../support/databases.js";
 import { assertMatchesSpec, SpecViolation, specValidator } from "../support/spec-validator.js";
 
-export const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
-export const LOG_IN = "/api/commerce/customer/authtickets";
-export const OAUTH = "/api/platform/applications/authtickets/oauth";
-
-/** Limits high enough that load scenarios measure the server, not its rate limiter. */
-export const NO_RATE_LIMITS = {
-  RATE_LIMIT_PER_ADDRESS: "1000000",
-  RATE_LIMIT_PER_ACCOUNT: "1000000",
-};
+export {
+  freshEmail,
+  LOG_IN,
+  NO_RATE_LIMITS,
+  OAUTH,
+  richSignUp,
+  SIGN_UP,
+} from "../../reliability/lib/requests.mjs";
 
 /**
  * One per suite: every response it provokes goes through `response()`, every log source is
@@ -176,13 +176,6 @@ export async function serverDatabase(dialect: Dialect): Promise<ServerDatabase> 
 export const allZero = (counts: Record<string, number>) =>
   Object.fromEntries(Object.keys(counts).map((key) => [key, 0]));
 
-let sequence = 0;
-/** A fresh address, unique across runs and workers. */
-export function freshEmail(tag = "rel"): string {
-  sequence += 1;
-  return `${tag}.${process.pid}.${Date.now().toString(36)}.${sequence}@example.com`;
-}
-
 /** The JSON body of a text response; `any` on purpose, as readJson in test-app.ts. */
 // biome-ignore lint/suspicious/noExplicitAny: probed freely, already checked against the spec
 export const parse = (text: string | undefined): any => JSON.parse(text ?? "null");
@@ -225,26 +218,6 @@ export async function appTokenFrom(
   });
   if (outcome.status !== 200) throw new Error(`oauth answered ${outcome.status ?? outcome.error}`);
   return parse(outcome.text).access_token;
-}
-
-/** A sign-up body with children in every child table, so that orphans could show. */
-export function richSignUp(email: string, password: string) {
-  return JSON.stringify({
-    account: {
-      emailAddress: email,
-      firstName: "Grace",
-      lastName: "Hopper",
-      contacts: [
-        { email, firstName: "Grace", address: { cityOrTown: "Arlington", countryCode: "US" } },
-      ],
-      attributes: [{ fullyQualifiedName: "tenant~tier", values: ["gold"] }],
-      notes: [{ content: "Signed up under load." }],
-      segments: [{ id: 1, code: "load", name: "Load" }],
-    },
-    password,
-    fingerprint: "reliability-device",
-    region: "us-east",
-  });
 }
 
 /**
