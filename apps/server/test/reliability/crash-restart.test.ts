@@ -3,20 +3,16 @@
 // and logs in, and the sign-ups the kill cut short left nothing half-written (no account
 // without its credential or session, no row without its account).
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Outcome, pool } from "../../reliability/lib/http.mjs";
 import { DIALECTS } from "../support/databases.js";
-import {
-  type ExitStatus,
-  ensureBuilt,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { type ExitStatus, startServer } from "../support/server-process.js";
 import {
   allZero,
   appCredentials,
   appEnv,
   appTokenFrom,
+  builtServerSuite,
   checkedSend,
   freshEmail,
   integrityCounts,
@@ -24,11 +20,8 @@ import {
   NO_RATE_LIMITS,
   parse,
   richSignUp,
-  type ServerDatabase,
   SIGN_UP,
-  serverDatabase,
   storedEmails,
-  Watch,
 } from "./support.js";
 
 const TOTAL = 50;
@@ -36,26 +29,15 @@ const CONCURRENCY = 8;
 const KILL_AFTER = 20;
 
 describe.each(DIALECTS)("the built server killed with SIGKILL during sign-ups on %s", (dialect) => {
-  let db: ServerDatabase;
-  const watch = new Watch();
+  const suite = builtServerSuite(dialect);
+  const { watch } = suite;
   const app = appCredentials(`crash-${dialect}`);
-  const servers: { name: string; lines: readonly string[] }[] = [];
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    db = await serverDatabase(dialect);
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    for (const server of servers) watch.logs(server.name, server.lines);
-    await db?.drop();
-    watch.assertClean();
-  });
 
   it("keeps every account it answered 200 for, whole and able to log in, after a restart", async () => {
+    const db = suite.db;
     const env = { ...appEnv(app), ...NO_RATE_LIMITS, HASH_QUEUE_LIMIT: "200" };
     const server = await startServer({ databaseUrl: db.url, env, name: `${dialect}, killed` });
-    servers.push(server);
+    suite.record(server);
     const token = await appTokenFrom(watch, server.origin, app);
     const shoppers = Array.from({ length: TOTAL }, (_, i) => ({
       email: freshEmail(`crash${i}`),
@@ -94,7 +76,7 @@ describe.each(DIALECTS)("the built server killed with SIGKILL during sign-ups on
     expect(cut.length, "sign-ups were in flight when the server died").toBeGreaterThan(0);
 
     const again = await startServer({ databaseUrl: db.url, env, name: `${dialect}, restarted` });
-    servers.push(again);
+    suite.record(again);
     const againToken = await appTokenFrom(watch, again.origin, app);
     const lost: string[] = [];
     for (const { i } of answered) {

@@ -2,28 +2,21 @@
 // requests already in flight are finished and answered, new connections are refused, and the
 // process exits 0. Every request carries its own x-vol-correlation id, so that what the server
 // says it answered (its request log) can be matched with what the clients received.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Outcome, pool, send } from "../../reliability/lib/http.mjs";
 import { DIALECTS } from "../support/databases.js";
-import {
-  type ExitStatus,
-  ensureBuilt,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { type ExitStatus, startServer } from "../support/server-process.js";
 import {
   appCredentials,
   appEnv,
   appTokenFrom,
+  builtServerSuite,
   checkedSend,
   freshEmail,
   NO_RATE_LIMITS,
   richSignUp,
-  type ServerDatabase,
   SIGN_UP,
-  serverDatabase,
   storedEmails,
-  Watch,
 } from "./support.js";
 
 const MAX_REQUESTS = 120;
@@ -31,29 +24,18 @@ const CONCURRENCY = 8;
 const STOP_AFTER = 12;
 
 describe.each(DIALECTS)("the built server stopped with SIGTERM under load on %s", (dialect) => {
-  let db: ServerDatabase;
-  const watch = new Watch();
+  const suite = builtServerSuite(dialect);
+  const { watch } = suite;
   const app = appCredentials(`sigterm-${dialect}`);
-  const servers: { name: string; lines: readonly string[] }[] = [];
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    db = await serverDatabase(dialect);
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    for (const server of servers) watch.logs(server.name, server.lines);
-    await db?.drop();
-    watch.assertClean();
-  });
 
   it("finishes the requests in flight, refuses new ones, and exits 0", async () => {
+    const db = suite.db;
     const server = await startServer({
       databaseUrl: db.url,
       env: { ...appEnv(app), ...NO_RATE_LIMITS, HASH_QUEUE_LIMIT: "200" },
       name: `${dialect}, stopped`,
     });
-    servers.push(server);
+    suite.record(server);
     const token = await appTokenFrom(watch, server.origin, app);
     const emails = Array.from({ length: MAX_REQUESTS }, (_, i) => freshEmail(`sigterm${i}`));
 

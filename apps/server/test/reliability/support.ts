@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import SqliteDatabase from "better-sqlite3";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { type Outcome, send } from "../../reliability/lib/http.mjs";
 
 export { integrityCounts, storedEmails } from "../../reliability/lib/integrity.mjs";
@@ -18,6 +18,7 @@ import { OAUTH } from "../../reliability/lib/requests.mjs";
 import type { Dialect } from "../../src/db/database.js";
 import { freshPostgresDatabase } from "../e2e/postgres-database.js";
 import { POSTGRES_URL } from "../support/databases.js";
+import { ensureBuilt, stopAllServers } from "../support/server-process.js";
 import { assertMatchesSpec, SpecViolation, specValidator } from "../support/spec-validator.js";
 
 export {
@@ -170,6 +171,39 @@ export async function serverDatabase(dialect: Dialect): Promise<ServerDatabase> 
       }
     },
     drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The set-up of a suite that runs built server processes on one fresh database of `dialect`:
+ * builds once and makes the database before; afterwards stops every server, scans the logs of
+ * the servers passed to `record` for secrets, drops the database, and fails the suite on
+ * anything its `watch` saw.
+ */
+export function builtServerSuite(dialect: Dialect) {
+  const watch = new Watch();
+  const recorded: { name: string; lines: readonly string[] }[] = [];
+  let database: ServerDatabase | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+    database = await serverDatabase(dialect);
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    for (const server of recorded) watch.logs(server.name, server.lines);
+    await database?.drop();
+    watch.assertClean();
+  });
+  return {
+    watch,
+    /** The suite's database (made in beforeAll). */
+    get db(): ServerDatabase {
+      if (!database) throw new Error("the suite's database is made in beforeAll");
+      return database;
+    },
+    record(server: { name: string; lines: readonly string[] }) {
+      recorded.push(server);
+    },
   };
 }
 
