@@ -17,11 +17,34 @@ export function redact(fields: LogFields): LogFields {
   // Copies only when there is something to hide: the per-request line never has.
   let safe = fields;
   for (const key in fields) {
-    if (!SECRET_KEY.test(key)) continue;
+    if (!isSecretKey(key)) continue;
     if (safe === fields) safe = { ...fields };
     safe[key] = "[redacted]";
   }
   return safe;
+}
+
+// Loggers use a handful of field names: each is tested against SECRET_KEY once.
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(key: string): boolean {
+  let secret = secretKeys.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    if (secretKeys.size < 1000) secretKeys.set(key, secret);
+  }
+  return secret;
+}
+
+// Many lines share a millisecond under load: its ISO string is made once.
+let isoMillisecond = Number.NaN;
+let isoString = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMillisecond) {
+    isoMillisecond = ms;
+    isoString = new Date(ms).toISOString();
+  }
+  return isoString;
 }
 
 /**
@@ -49,13 +72,11 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
     (lineLevel: Exclude<LogLevel, "silent">) =>
     (message: string, fields: LogFields = {}) => {
       if (ORDER[lineLevel] < ORDER[level]) return;
+      // The fixed head is written by hand: stringifying one object spread from two cost
+      // twice as much, on every request. `fields` must not repeat time, level or msg.
+      const rest = JSON.stringify(redact(fields));
       write(
-        JSON.stringify({
-          time: new Date().toISOString(),
-          level: lineLevel,
-          msg: message,
-          ...redact(fields),
-        }),
+        `{"time":"${isoNow()}","level":"${lineLevel}","msg":${JSON.stringify(message)}${rest === "{}" ? "}" : `,${rest.slice(1)}`}`,
       );
     };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
