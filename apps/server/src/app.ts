@@ -30,6 +30,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./http/errors.js";
+import { invalidParameters, mountOperation } from "./http/mount-operation.js";
 import type { RateLimiter } from "./http/rate-limit.js";
 import { applySelection, parseResponseFields } from "./http/response-fields.js";
 import type { AppEnv, AppOpenAPI } from "./http/types.js";
@@ -101,19 +102,9 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   const canonical = createPathCanonicaliser(ROUTES.map((route) => route.path));
   const app: AppOpenAPI = new OpenAPIHono<AppEnv>({
     getPath: (request) => canonical(getPath(request)),
-    // One hook for every validation failure: Kibo's body, each offending field named.
+    // Bodies are validated by @hono/zod-openapi (parameters by mountOperation): the same error.
     defaultHook: (result) => {
-      if (result.success) return;
-      const where = result.target === "json" ? "" : `${result.target}.`;
-      const problems = result.error.issues.map((issue) => ({
-        name: `${where}${issue.path.map(String).join(".")}` || "body",
-        value: issue.message,
-      }));
-      const first = problems[0];
-      throw new InvalidParameterError(
-        `Missing or invalid parameter: ${first ? `${first.name} ${first.value}` : "request"}`,
-        problems,
-      );
+      if (!result.success) throw invalidParameters(result.target, result.error.issues);
     },
   });
 
@@ -249,19 +240,19 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     }
   });
 
-  app.openapi(addAccountAndLoginRoute, addAccountAndLogin);
-  app.openapi(getAccountRoute, getAccount);
-  app.openapi(createUserAuthTicketRoute, createUserAuthTicket);
-  app.openapi(refreshUserAuthTicketRoute, refreshUserAuthTicket);
-  app.openapi(deleteUserAuthTicketRoute, deleteUserAuthTicket);
-  app.openapi(createApplicationTokenRoute, createApplicationToken);
-  app.openapi(getTenantRoute, getTenant);
-  app.openapi(getJsonWebKeySetRoute, async (c) => {
+  mountOperation(app, addAccountAndLoginRoute, addAccountAndLogin);
+  mountOperation(app, getAccountRoute, getAccount);
+  mountOperation(app, createUserAuthTicketRoute, createUserAuthTicket);
+  mountOperation(app, refreshUserAuthTicketRoute, refreshUserAuthTicket);
+  mountOperation(app, deleteUserAuthTicketRoute, deleteUserAuthTicket);
+  mountOperation(app, createApplicationTokenRoute, createApplicationToken);
+  mountOperation(app, getTenantRoute, getTenant);
+  mountOperation(app, getJsonWebKeySetRoute, async (c) => {
     c.header("cache-control", `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return c.json({ keys: await keys.jwks() }, 200);
   });
-  app.openapi(getHealthRoute, (c) => c.json({ status: "ok" as const }, 200));
-  app.openapi(getReadinessRoute, async (c) =>
+  mountOperation(app, getHealthRoute, (c) => c.json({ status: "ok" as const }, 200));
+  mountOperation(app, getReadinessRoute, async (c) =>
     (await db.ping())
       ? c.json({ status: "ok" as const }, 200)
       : c.json({ status: "unavailable" as const }, 503),
