@@ -12,12 +12,12 @@ import type { ZodType } from "zod";
 import { InvalidParameterError } from "./errors.js";
 import type { AppEnv, AppOpenAPI, AppRouteHandler } from "./types.js";
 
-/** Where a validation problem was found, as the error names it ("json" is the body). */
-export type ValidationTarget = "json" | "query" | "param" | "header";
-
-/** A 400 naming every offending field, `query.responseFields` or `account.emailAddress`. */
+/**
+ * A 400 naming every offending field: `query.responseFields`, `param.tenantId`, or for the body
+ * (target "json") the bare path, `account.emailAddress`.
+ */
 export function invalidParameters(
-  target: ValidationTarget | string,
+  target: string,
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
 ): InvalidParameterError {
   const where = target === "json" ? "" : `${target}.`;

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../src/auth/secrets.js";
 import { createPlatformRepository } from "../../src/platform/platform.repository.js";
 import { DIALECTS } from "../support/databases.js";
-import { APP, createTestApp, readJson, signUpBody, type TestApp } from "../support/test-app.js";
+import {
+  APP,
+  countAccounts,
+  createTestApp,
+  readJson,
+  signUpBody,
+  type TestApp,
+} from "../support/test-app.js";
 
 const PATH = "/api/commerce/customer/accounts/Add-Account-And-Login";
 
@@ -21,16 +28,6 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       ...init,
       headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
     });
-  const accountCount = async () =>
-    Number(
-      (
-        await t.db.kysely
-          .selectFrom("accounts")
-          .select((eb) => eb.fn.countAll<string | number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-
   beforeAll(async () => {
     t = await createTestApp(dialect, { TENANT_MAX_ACCESS_TTL_MINUTES: "120" });
     token = await t.appToken();
@@ -185,7 +182,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
   it("answers 409 when the email address is taken in another case, and stores nothing", async () => {
     const body = signUpBody();
     expect((await signUp(body)).status).toBe(200);
-    const before = await accountCount();
+    const before = await countAccounts(t.db);
     const again = {
       ...body,
       account: { ...body.account, emailAddress: body.account.emailAddress.toUpperCase() },
@@ -196,7 +193,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       errorCode: "VALIDATION_CONFLICT",
       additionalErrorData: [{ name: "account.emailAddress" }],
     });
-    expect(await accountCount()).toBe(before);
+    expect(await countAccounts(t.db)).toBe(before);
   });
 
   it("answers 409 when the user name is taken in another case", async () => {
@@ -213,13 +210,13 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     const variants = Array.from({ length: 12 }, (_, i) =>
       i % 2 ? email.toUpperCase() : email.replace("race", "RACE"),
     );
-    const before = await accountCount();
+    const before = await countAccounts(t.db);
     const statuses = await Promise.all(
       variants.map(async (emailAddress) => (await signUp(signUpBody({}, { emailAddress }))).status),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(11);
-    expect(await accountCount()).toBe(before + 1);
+    expect(await countAccounts(t.db)).toBe(before + 1);
   });
 
   it("imports an account with an external password hash and no local one", async () => {
@@ -388,7 +385,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       },
     ];
     it.each(cases)("$given -> $want.status", async ({ body, raw, query, headers, want }) => {
-      const before = await accountCount();
+      const before = await countAccounts(t.db);
       const response =
         raw === undefined
           ? await signUp(body, { query, headers })
@@ -411,7 +408,7 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
           want.field,
         );
       expect(response.headers.get("x-vol-correlation")).toBeTruthy();
-      expect(await accountCount()).toBe(before);
+      expect(await countAccounts(t.db)).toBe(before);
     });
   });
 
@@ -461,13 +458,13 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
       t.clock.now().toISOString(),
     );
     const plain = await t.appToken({ clientId: "plain.app", sharedSecret: "plain-app-secret-123" });
-    const before = await accountCount();
+    const before = await countAccounts(t.db);
     const response = await signUp(signUpBody({ authTicketTtlMinutes: 10 }), {
       headers: { authorization: `Bearer ${plain}` },
     });
     expect(response.status).toBe(403);
     expect((await readJson(response)).errorCode).toBe("FORBIDDEN");
-    expect(await accountCount()).toBe(before);
+    expect(await countAccounts(t.db)).toBe(before);
     // Without TTLs, the same application may sign shoppers up.
     const ok = await signUp(signUpBody(), { headers: { authorization: `Bearer ${plain}` } });
     expect(ok.status).toBe(200);

@@ -2,7 +2,13 @@
 // (mountOperation): each refusal is a 400 naming the parameter, and nothing is created.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIALECTS } from "../support/databases.js";
-import { createTestApp, readJson, signUpBody, type TestApp } from "../support/test-app.js";
+import {
+  countAccounts,
+  createTestApp,
+  readJson,
+  signUpBody,
+  type TestApp,
+} from "../support/test-app.js";
 
 const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
 
@@ -17,16 +23,6 @@ describe.each(DIALECTS)("parameter validation on %s", (dialect) => {
     expect(body.errorCode).toBe("MISSING_OR_INVALID_PARAMETER");
     return (body.additionalErrorData as { name: string }[]).map((item) => item.name);
   };
-  const accountCount = async () =>
-    Number(
-      (
-        await t.db.kysely
-          .selectFrom("accounts")
-          .select((eb) => eb.fn.countAll<string | number>().as("n"))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-
   beforeAll(async () => {
     t = await createTestApp(dialect);
     token = await t.appToken();
@@ -92,13 +88,13 @@ describe.each(DIALECTS)("parameter validation on %s", (dialect) => {
   });
 
   it("creates no account when a parameter is refused", async () => {
-    const before = await accountCount();
+    const before = await countAccounts(t.db);
     const response = await t.call(`${SIGN_UP}?responseFields=id&responseFields=userId`, {
       method: "POST",
       json: signUpBody(),
       headers: { authorization: `Bearer ${token}` },
     });
     expect(await refusal(response)).toEqual(["query.responseFields"]);
-    expect(await accountCount()).toBe(before);
+    expect(await countAccounts(t.db)).toBe(before);
   });
 });

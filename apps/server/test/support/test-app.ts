@@ -143,6 +143,15 @@ export function signUpBody(
   };
 }
 
+/** How many accounts the database holds: what "nothing was created" is checked against. */
+export async function countAccounts(db: Db): Promise<number> {
+  const { n } = await db.kysely
+    .selectFrom("accounts")
+    .select((eb) => eb.fn.countAll<string | number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 /**
  * The JSON body of a response. `any` on purpose: tests probe the body freely, and every body
  * has already been checked against openapi.yaml by `call` before it gets here.
