@@ -2,7 +2,7 @@
 // module-level state, no environment reads, no listening socket (index.ts does that).
 import type { HttpBindings } from "@hono/node-server";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { getPath } from "hono/utils/url";
@@ -260,11 +260,9 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   registerSecuritySchemes(app);
   mountDocs(app, deps.openApiDocument);
 
-  app.notFound((c) => {
-    throw new NotFoundError(`No operation answers ${c.req.method} ${c.req.path}.`);
-  });
-
-  app.onError((error, c) => {
+  // Every error becomes Kibo's body, with the correlation id (and Retry-After or the bearer
+  // challenge when the error calls for one).
+  const answerError = (error: unknown, c: Context<AppEnv>) => {
     const apiError = fromHttpException(error) ?? toApiError(error, isDatabaseOutage);
     if (apiError.status >= 500) {
       const { name, message, code } = error as Error & { code?: unknown };
@@ -282,7 +280,13 @@ export function createApp(deps: AppDeps): AppOpenAPI {
         ? { "www-authenticate": apiError.challenge }
         : {}),
     });
-  });
+  };
+  // Answered, not thrown: Hono calls the not-found handler outside the middleware's error
+  // handling, so a throw there skipped the request's log line.
+  app.notFound((c) =>
+    answerError(new NotFoundError(`No operation answers ${c.req.method} ${c.req.path}.`), c),
+  );
+  app.onError(answerError);
 
   return app;
 }
