@@ -5,11 +5,7 @@ import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
 import { parse } from "yaml";
 import { createApp } from "./app.js";
-import {
-  createArgon2idHasher,
-  createBoundedHasher,
-  OWASP_ARGON2ID,
-} from "./auth/password-hasher.js";
+import { createServerHasher } from "./auth/password-hasher.js";
 import { loadSigningKeys } from "./auth/signing-keys.js";
 import { ConfigError, loadConfig, maxSignedTokenLifetimeMs } from "./config.js";
 import { createDb } from "./db/database.js";
@@ -36,7 +32,7 @@ async function main(): Promise<void> {
     reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
 
-  const hashing = createArgon2idHasher(OWASP_ARGON2ID, config.hashing.concurrency);
+  const hashing = createServerHasher(config.hashing);
   const limiter = config.rateLimits.redisUrl
     ? await createRedisRateLimiter(config.rateLimits.redisUrl)
     : createMemoryRateLimiter();
@@ -44,10 +40,7 @@ async function main(): Promise<void> {
     config,
     db,
     limiter,
-    hasher: createBoundedHasher(hashing, {
-      concurrency: hashing.capacity,
-      maxWaiting: config.hashing.maxWaiting,
-    }),
+    hasher: hashing.hasher,
     keys,
     logger,
     now,

@@ -149,6 +149,24 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
 }
 
 /**
+ * The server's hasher: argon2id with OWASP's parameters on `concurrency` threads of its own,
+ * bounded as createBoundedHasher describes. `close` ends the threads.
+ */
+export function createServerHasher(settings: { concurrency: number; maxWaiting: number }): {
+  hasher: PasswordHasher;
+  close(): Promise<void>;
+} {
+  const hashing = createArgon2idHasher(OWASP_ARGON2ID, settings.concurrency);
+  return {
+    hasher: createBoundedHasher(hashing, {
+      concurrency: hashing.capacity,
+      maxWaiting: settings.maxWaiting,
+    }),
+    close: () => hashing.close(),
+  };
+}
+
+/**
  * Bounds the work waiting for the hasher: at most `concurrency` passwords are with it at once
  * (its capacity) and at most `maxWaiting` wait. Past that, a request is refused
  * at once with 503 and Retry-After instead of waiting without end, so latency stays bounded

@@ -2,11 +2,7 @@
 // ES256 keys, a clock the test controls, and logs captured in memory. Every response that
 // `call` returns has been checked against openapi.yaml.
 import { createApp } from "../../src/app.js";
-import {
-  createArgon2idHasher,
-  createBoundedHasher,
-  OWASP_ARGON2ID,
-} from "../../src/auth/password-hasher.js";
+import { createServerHasher } from "../../src/auth/password-hasher.js";
 import { loadSigningKeys } from "../../src/auth/signing-keys.js";
 import { type Config, loadConfig, maxSignedTokenLifetimeMs } from "../../src/config.js";
 import type { Db, Dialect } from "../../src/db/database.js";
@@ -67,14 +63,11 @@ export async function createTestApp(
     maxTokenLifetimeMs: maxSignedTokenLifetimeMs(config),
     reloadMs: config.tokens.signingKeysReloadSeconds * 1000,
   });
-  const hashing = createArgon2idHasher(OWASP_ARGON2ID, config.hashing.concurrency);
+  const hashing = createServerHasher(config.hashing);
   const app = createApp({
     config,
     db,
-    hasher: createBoundedHasher(hashing, {
-      concurrency: hashing.capacity,
-      maxWaiting: config.hashing.maxWaiting,
-    }),
+    hasher: hashing.hasher,
     limiter: createMemoryRateLimiter(() => clock.now().getTime()),
     keys,
     logger: createLogger(config.logLevel, (line) => logs.push(line)),
