@@ -30,6 +30,7 @@ import { bodyCatalogue, PASSWORD, rawCatalogue, tokenCatalogue } from "./hostile
 import { percentile, pool, rawExchange, send } from "./http.mjs";
 import { errorBodyProblems } from "./leaks.mjs";
 import { createRequestOracle, schemaArbitraries } from "./schema-arbitrary.mjs";
+import { createSignUpOracle } from "./sign-up-oracle.mjs";
 import { startTcpProxy } from "./tcp-proxy.mjs";
 
 const appFor = (name) => ({
@@ -537,40 +538,7 @@ export async function postgresOutage(
 
 const REF = "#/components/schemas/CustomerAccountAndAuthInfo";
 
-/** The same prediction as test/reliability/spec-fuzzing.test.ts, for the built server. */
-function predictSignUp(body, taken, caps, bodyLimit) {
-  if (Buffer.byteLength(JSON.stringify(body)) > bodyLimit) return { status: 413 };
-  const email = String(body.account.emailAddress).trim();
-  if (String(body.account.userName ?? email).trim() === "")
-    return { status: 400, fields: ["account.userName"] };
-  const password = body.password ?? undefined;
-  const external = body.externalPassword ?? undefined;
-  if (external !== undefined && (body.isImport !== true || password !== undefined)) {
-    return { status: 400, fields: ["externalPassword"] };
-  }
-  if (external === undefined && password === undefined)
-    return { status: 400, fields: ["password"] };
-  const over = [
-    ["authTicketTtlMinutes", body.authTicketTtlMinutes, caps.access],
-    ["refreshTokenTtlMinutes", body.refreshTokenTtlMinutes, caps.refresh],
-  ].filter(([, value, cap]) => typeof value === "number" && value > cap);
-  if (over.length > 0) return { status: 400, fields: over.map(([name]) => name) };
-  const keys = keysOf(body);
-  const fields = [
-    ...(taken.emails.has(keys.email) ? ["account.emailAddress"] : []),
-    ...(taken.userNames.has(keys.userName) ? ["account.userName"] : []),
-  ];
-  return fields.length > 0 ? { status: 409, fields } : { status: 200 };
-}
-
-function keysOf(body) {
-  const email = String(body.account.emailAddress).trim();
-  return {
-    email: uniquenessKey(email),
-    userName: uniquenessKey(String(body.account.userName ?? email).trim()),
-  };
-}
-
+/** The names an error body's additionalErrorData gives. */
 const errorNames = (text) => {
   try {
     return (JSON.parse(text).additionalErrorData ?? []).map((item) => item.name);
@@ -601,7 +569,7 @@ export async function fuzzing(run, { valid = 1000, invalid = 1000, concurrency =
     const token = await appToken(setup, server.origin, app);
     const oracle = createRequestOracle(run.spec);
     const arbitraries = schemaArbitraries(run.spec, REF);
-    const taken = { emails: new Set(), userNames: new Set() };
+    const signUpRules = createSignUpOracle({ uniquenessKey, caps, bodyLimit: 64 * 1024 });
 
     const validTally = new Tally(run);
     const wrong = [];
@@ -616,8 +584,8 @@ export async function fuzzing(run, { valid = 1000, invalid = 1000, concurrency =
     let lost = 0;
     for (let start = 0; start < bodies.length; start += concurrency) {
       const batch = bodies.slice(start, start + concurrency);
-      const expected = batch.map((body) => predictSignUp(body, taken, caps, 64 * 1024));
-      const keys = batch.map(keysOf);
+      const expected = batch.map(signUpRules.predict);
+      const keys = batch.map(signUpRules.keysOf);
       const racing = keys.map((key, i) =>
         keys.some((o, j) => j !== i && (o.email === key.email || o.userName === key.userName)),
       );
@@ -646,10 +614,7 @@ export async function fuzzing(run, { valid = 1000, invalid = 1000, concurrency =
             `valid body answered ${outcome.status ?? outcome.error}, expected ${want.status}: ${JSON.stringify(batch[i]).slice(0, 200)} -> ${(outcome.text ?? "").slice(0, 160)}`,
           );
         }
-        if (outcome.status === 200) {
-          taken.emails.add(keys[i].email);
-          taken.userNames.add(keys[i].userName);
-        }
+        if (outcome.status === 200) signUpRules.taken(batch[i]);
       });
     }
     const stored = await db.query("select count(*) as n from accounts");

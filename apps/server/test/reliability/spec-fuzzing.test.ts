@@ -10,6 +10,7 @@ import {
   type InvalidBody,
   schemaArbitraries,
 } from "../../reliability/lib/schema-arbitrary.mjs";
+import { createSignUpOracle, type ExpectedAnswer } from "../../reliability/lib/sign-up-oracle.mjs";
 import { uniquenessKey } from "../../src/accounts/accounts.service.js";
 import { DIALECTS } from "../support/databases.js";
 import { loadSpec } from "../support/spec-validator.js";
@@ -34,61 +35,6 @@ const BODY_LIMIT = 64 * 1024;
 // biome-ignore lint/suspicious/noExplicitAny: generated from the schema, read as the spec says
 type Body = any;
 
-interface Expected {
-  status: number;
-  /** For 400 and 409: the fields additionalErrorData may name (any one of them). */
-  fields?: string[];
-}
-
-/** Which keys are taken, as uniqueness judges them: what predicts 409. */
-class Taken {
-  readonly emails = new Set<string>();
-  readonly userNames = new Set<string>();
-  keysOf(body: Body) {
-    const email = String(body.account.emailAddress).trim();
-    return {
-      email: uniquenessKey(email),
-      userName: uniquenessKey(String(body.account.userName ?? email).trim()),
-    };
-  }
-  add(body: Body) {
-    const { email, userName } = this.keysOf(body);
-    this.emails.add(email);
-    this.userNames.add(userName);
-  }
-}
-
-/**
- * The answer the spec's prose predicts for a spec-valid body, in the order the rules apply:
- * the body limit, a user name blank once trimmed, the password rules, the tenant's caps on
- * token lifetimes, then uniqueness. Otherwise 200.
- */
-function predict(body: Body, taken: Taken): Expected {
-  if (Buffer.byteLength(JSON.stringify(body)) > BODY_LIMIT) return { status: 413 };
-  const email = String(body.account.emailAddress).trim();
-  if (String(body.account.userName ?? email).trim() === "") {
-    return { status: 400, fields: ["account.userName"] };
-  }
-  const password = body.password ?? undefined;
-  const external = body.externalPassword ?? undefined;
-  if (external !== undefined && (body.isImport !== true || password !== undefined)) {
-    return { status: 400, fields: ["externalPassword"] };
-  }
-  if (external === undefined && password === undefined)
-    return { status: 400, fields: ["password"] };
-  const overCap = [
-    ["authTicketTtlMinutes", body.authTicketTtlMinutes, CAPS.access],
-    ["refreshTokenTtlMinutes", body.refreshTokenTtlMinutes, CAPS.refresh],
-  ].filter(([, value, cap]) => typeof value === "number" && value > (cap as number));
-  if (overCap.length > 0) return { status: 400, fields: overCap.map(([name]) => String(name)) };
-  const keys = taken.keysOf(body);
-  const fields = [
-    ...(taken.emails.has(keys.email) ? ["account.emailAddress"] : []),
-    ...(taken.userNames.has(keys.userName) ? ["account.userName"] : []),
-  ];
-  return fields.length > 0 ? { status: 409, fields } : { status: 200 };
-}
-
 const describeOutcome = (body: unknown, status: number, text: string) =>
   `status ${status} for ${JSON.stringify(body).slice(0, 600)}\nanswer: ${text.slice(0, 400)}`;
 
@@ -96,7 +42,8 @@ describe.each(DIALECTS)("Add-Account-And-Login fuzzed from the spec's schema on 
   let t: TestApp;
   let token: string;
   const watch = new Watch();
-  const taken = new Taken();
+  // What the spec's prose predicts for a valid body (shared with `npm run reliability`).
+  const signUpRules = createSignUpOracle({ uniquenessKey, caps: CAPS, bodyLimit: BODY_LIMIT });
   const sent = { valid: 0, invalid: 0 };
 
   beforeAll(async () => {
@@ -134,9 +81,9 @@ describe.each(DIALECTS)("Add-Account-And-Login fuzzed from the spec's schema on 
         for (const body of bodies) {
           expect(oracle.validate(REF, body).errors, "the generator made a valid body").toEqual([]);
         }
-        const expected = bodies.map((body) => predict(body, taken));
+        const expected = bodies.map((body) => signUpRules.predict(body));
         // Two bodies of one batch that share a key race: either may win, the other gets 409.
-        const keys = bodies.map((body) => taken.keysOf(body));
+        const keys = bodies.map((body) => signUpRules.keysOf(body));
         const racing = keys.map((key, i) =>
           keys.some(
             (other, j) => j !== i && (other.email === key.email || other.userName === key.userName),
@@ -146,7 +93,7 @@ describe.each(DIALECTS)("Add-Account-And-Login fuzzed from the spec's schema on 
         sent.valid += bodies.length;
         answers.forEach(({ status, text }, i) => {
           const body: Body = bodies[i];
-          const want = expected[i] as Expected;
+          const want = expected[i] as ExpectedAnswer;
           const context = describeOutcome(body, status, text);
           expect(status, context).toBeLessThan(500);
           if (racing[i] && want.status === 200) {
@@ -168,7 +115,7 @@ describe.each(DIALECTS)("Add-Account-And-Login fuzzed from the spec's schema on 
             created += 1;
             const account = JSON.parse(text).customerAccount;
             expect(account.emailAddress, context).toBe(String(body.account.emailAddress).trim());
-            taken.add(body);
+            signUpRules.taken(body);
           }
         });
       }),
