@@ -10,6 +10,7 @@ import { send } from "./http.mjs";
 import { errorBodyProblems } from "./leaks.mjs";
 import { freshPostgresDatabase } from "./postgres-database.mjs";
 import { startServer } from "./server.mjs";
+import { bodyOf } from "./spec-check.mjs";
 
 export { integrityCounts, storedEmails } from "./integrity.mjs";
 
@@ -101,14 +102,11 @@ export class Tally {
     else if (status < 500) this.rejected += 1;
     else if (status === 503) this.unavailable += 1;
     else this.serverErrors += 1;
-    const problems = this.run.checker.check({
-      method,
-      url,
-      status,
-      headers: outcome.headers,
-      text: outcome.text ?? "",
-    });
-    this.problems.push(...problems.map((problem) => `spec: ${problem}`));
+    const { body, problem } = bodyOf(outcome.text ?? "", outcome.headers);
+    const problems = problem
+      ? [`${method} ${new URL(url, "http://localhost").pathname}: ${problem}`]
+      : this.run.checker.check({ method, url, status, headers: outcome.headers, body });
+    this.problems.push(...problems.map((line) => `spec: ${line}`));
     if (status >= 400) this.problems.push(...errorBodyProblems(outcome.text ?? ""));
     else this.run.recordAnswer(outcome.text);
   }

@@ -1,7 +1,9 @@
-// Every response the reliability script provokes is checked against openapi.yaml, by the same
-// rules as test/support/spec-validator.ts (the script is plain JavaScript and cannot import
-// that TypeScript module): the status must be documented for the operation, the body must
-// match its schema with no undeclared property, and documented required headers must be there.
+// The behaviour layer of the drift guard: a response is checked against openapi.yaml itself (not
+// against the server's zod schemas). It fails when its status is not documented for the
+// operation, its body breaks the schema or carries a property the spec does not declare, or a
+// documented header is missing. Problems name the operation, the status and the JSON pointer.
+// Plain JavaScript, so that `npm run reliability` uses it as it is; the tests use it through
+// test/support/spec-validator.ts (types in spec-check.d.mts).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -16,17 +18,27 @@ export function loadSpec(path = SPEC_PATH) {
   return parse(readFileSync(path, "utf8"));
 }
 
-/** Objects that list properties reject the ones they do not list. */
-function closed(node) {
-  if (Array.isArray(node)) return node.map(closed);
+/**
+ * The routes that serve the spec itself and its reference page (/openapi.json, /docs and its
+ * assets). They are not API operations, so the spec does not list them; everything else the
+ * server answers must be an operation of the spec.
+ */
+export const META_ROUTE = /^\/(openapi\.json|docs(\/.*)?)$/;
+
+/** Every object that lists properties rejects the ones it does not list. */
+function closed(node, dropRequired) {
+  if (Array.isArray(node)) return node.map((child) => closed(child, dropRequired));
   if (!node || typeof node !== "object") return node;
   const copy = {};
-  for (const [key, value] of Object.entries(node)) copy[key] = closed(value);
+  for (const [key, value] of Object.entries(node)) {
+    if (dropRequired && key === "required" && Array.isArray(value)) continue;
+    copy[key] = closed(value, dropRequired);
+  }
   if ("properties" in copy && !("additionalProperties" in copy)) copy.additionalProperties = false;
   return copy;
 }
 
-const resolve = (spec, node) => {
+function resolve(spec, node) {
   let current = node;
   while (current && typeof current.$ref === "string") {
     current = current.$ref
@@ -35,14 +47,46 @@ const resolve = (spec, node) => {
       .reduce((at, key) => at[key], spec);
   }
   return current;
-};
+}
 
-const META_ROUTE = /^\/(openapi\.json|docs(\/.*)?)$/;
+const rewriteRefs = (schema) =>
+  JSON.parse(JSON.stringify(schema).replaceAll('"$ref":"#/', '"$ref":"spec#/'));
+
+function describe(where, validate) {
+  return (validate.errors ?? []).map((error) => {
+    const extra =
+      error.keyword === "additionalProperties"
+        ? ` (undeclared property "${String(error.params.additionalProperty)}")`
+        : "";
+    return `${where}: ${error.instancePath || "/"} ${error.message ?? error.keyword}${extra}`;
+  });
+}
+
+/**
+ * A response's body as the checker wants it: parsed when its content type says JSON.
+ * `problem` says why it could not be parsed.
+ */
+export function bodyOf(text, headers) {
+  if (!(headers.get("content-type") ?? "").includes("json")) return { body: text };
+  try {
+    return { body: JSON.parse(text) };
+  } catch {
+    return { body: text, problem: `the body is not JSON: ${text.slice(0, 80)}` };
+  }
+}
 
 export function createSpecChecker(spec = loadSpec()) {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  ajv.addSchema({ $id: "spec", components: closed(spec.components) });
+  const makeAjv = (dropRequired) => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: "spec", components: closed(spec.components, dropRequired) });
+    return ajv;
+  };
+  const strict = makeAjv(false);
+  // With responseFields the caller chose which fields come back: the spec says unselected
+  // fields are left out, required or not, so only `required` is relaxed.
+  const selected = makeAjv(true);
+
   const baseUrl = String(spec.servers?.[0]?.url ?? "");
   const operations = [];
   for (const [path, item] of Object.entries(spec.paths)) {
@@ -53,52 +97,44 @@ export function createSpecChecker(spec = loadSpec()) {
       "i",
     );
     for (const method of ["get", "put", "post", "delete", "patch"]) {
-      if (!item[method]) continue;
+      const operation = item[method];
+      if (!operation) continue;
       operations.push({
-        id: item[method].operationId,
+        id: String(operation.operationId),
         method: method.toUpperCase(),
         pattern,
-        responses: item[method].responses,
+        responses: operation.responses,
       });
     }
   }
+  const errorSchemaRef = "spec#/components/schemas/KiboError";
   const compiled = new Map();
-  const validatorFor = (key, schema) => {
-    let validate = compiled.get(key);
+  const validatorFor = (ajv, key, schema) => {
+    const cacheKey = `${ajv === strict ? "s" : "r"}:${key}`;
+    let validate = compiled.get(cacheKey);
     if (!validate) {
-      const rewritten = JSON.parse(
-        JSON.stringify(schema).replaceAll('"$ref":"#/', '"$ref":"spec#/'),
-      );
-      validate = ajv.compile(rewritten);
-      compiled.set(key, validate);
+      validate = ajv.compile(rewriteRefs(schema));
+      compiled.set(cacheKey, validate);
     }
     return validate;
   };
-  const describe = (where, validate) =>
-    (validate.errors ?? []).map(
-      (error) => `${where}: ${error.instancePath || "/"} ${error.message ?? error.keyword}`,
-    );
 
   return {
-    /** The problems with one response (empty when it matches the spec). */
-    check({ method, url, status, headers, text }) {
-      const { pathname } = new URL(url, "http://localhost");
-      let body = text;
-      if ((headers.get("content-type") ?? "").includes("json")) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return [`${method} ${pathname}: the body is not JSON: ${text.slice(0, 80)}`];
-        }
-      }
+    operations,
+
+    /** The problems with one response (its body parsed, see bodyOf); empty when it matches. */
+    check({ method, url, status, headers, body }) {
+      const { pathname, searchParams } = new URL(url, "http://localhost");
       const operation = operations.find(
         (op) => op.method === method.toUpperCase() && op.pattern.test(pathname),
       );
+      const problems = [];
+      if (!operation && META_ROUTE.test(pathname)) return problems;
       if (!operation) {
-        if (META_ROUTE.test(pathname)) return [];
-        const validate = ajv.getSchema("spec#/components/schemas/KiboError");
-        const problems =
-          status === 404 ? [] : [`${method} ${pathname}: no operation, yet ${status}`];
+        // No operation here: the answer must be Kibo's 404 (or 405) error, nothing else.
+        const validate = strict.getSchema(errorSchemaRef);
+        if (status !== 404)
+          problems.push(`${method} ${pathname}: no operation, yet status ${status}`);
         if (validate && !validate(body))
           problems.push(...describe(`${method} ${pathname}`, validate));
         return problems;
@@ -107,7 +143,6 @@ export function createSpecChecker(spec = loadSpec()) {
       const documented = operation.responses[String(status)];
       if (!documented) return [`${where}: status ${status} is not documented for ${operation.id}`];
       const response = resolve(spec, documented);
-      const problems = [];
       for (const [name, header] of Object.entries(response.headers ?? {})) {
         if (resolve(spec, header).required === true && !headers.has(name)) {
           problems.push(`${where}: header ${name} is missing`);
@@ -119,7 +154,8 @@ export function createSpecChecker(spec = loadSpec()) {
         if (!contentType.startsWith("application/json")) {
           problems.push(`${where}: content-type is "${contentType}", not application/json`);
         }
-        const validate = validatorFor(`${operation.id}:${status}`, media.schema);
+        const ajv = status < 400 && searchParams.has("responseFields") ? selected : strict;
+        const validate = validatorFor(ajv, `${operation.id}:${status}`, media.schema);
         if (!validate(body)) problems.push(...describe(where, validate));
       }
       return problems;
