@@ -4,25 +4,18 @@
 // each counts alone, so the limit is not reached, which shows the 429s come from the sharing.
 // The server's key prefix is fixed, so each run uses accounts and addresses of its own.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ensureBuilt,
-  type ServerProcess,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type ServerProcess, startServer } from "../support/server-process.js";
 import {
   appCredentials,
   appEnv,
   appTokenFrom,
+  builtServerSuite,
   checkedSend,
   freshEmail,
   LOG_IN,
   parse,
-  type ServerDatabase,
   SIGN_UP,
-  serverDatabase,
-  Watch,
 } from "./support.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -37,22 +30,19 @@ const uniqueAddress = () =>
 describe.runIf(REDIS_URL)(
   "rate limits shared by two server processes through Redis (TEST_REDIS_URL)",
   () => {
-    let db: ServerDatabase;
-    const watch = new Watch();
+    // One SQLite file for all four processes: the database is not what is shared here.
+    const suite = builtServerSuite("sqlite");
+    const { watch } = suite;
     const app = appCredentials("shared-limits");
-    const servers: ServerProcess[] = [];
     let pairs: Record<
       "shared" | "alone",
       { one: ServerProcess; two: ServerProcess; token: string }
     >;
 
     beforeAll(async () => {
-      await ensureBuilt();
-      // One SQLite file for all four processes: the database is not what is shared here.
-      db = await serverDatabase("sqlite");
       const start = async (name: string, redis: boolean) => {
         const server = await startServer({
-          databaseUrl: db.url,
+          databaseUrl: suite.db.url,
           env: {
             ...appEnv(app),
             RATE_LIMIT_PER_ACCOUNT: String(PER_ACCOUNT),
@@ -64,7 +54,7 @@ describe.runIf(REDIS_URL)(
           },
           name,
         });
-        servers.push(server);
+        suite.record(server);
         return server;
       };
       const shared = { one: await start("redis one", true), two: await start("redis two", true) };
@@ -77,12 +67,6 @@ describe.runIf(REDIS_URL)(
         alone: { ...alone, token: await appTokenFrom(watch, alone.one.origin, app) },
       };
     }, 180_000);
-    afterAll(async () => {
-      await stopAllServers();
-      for (const server of servers) watch.logs(server.name, server.lines);
-      await db?.drop();
-      watch.assertClean();
-    });
 
     const attempt = (
       server: ServerProcess,
