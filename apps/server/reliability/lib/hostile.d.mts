@@ -1,7 +1,6 @@
 // Types of hostile.mjs.
 import type { CryptoKey, JWK } from "jose";
 
-export const LOG_IN: string;
 export const PASSWORD: string;
 
 export interface BodyEntry {

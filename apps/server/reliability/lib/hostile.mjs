@@ -7,9 +7,8 @@
 // change and not to a minting mistake.
 import { Buffer } from "node:buffer";
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
-
 import { SIGN_UP } from "./requests.mjs";
-export const LOG_IN = "/api/commerce/customer/authtickets";
+
 export const PASSWORD = "correct-horse-battery-staple";
 
 const json = (value) => JSON.stringify(value);
