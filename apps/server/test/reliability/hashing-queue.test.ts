@@ -1,29 +1,22 @@
 // The bounded hashing queue of the built server, on every test database: a burst of sign-ups
 // larger than the machine can hash gets fast 503s with Retry-After for the excess, instead of
 // a queue whose latency grows with the burst, and /healthz keeps answering quickly throughout.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { percentile, pool } from "../../reliability/lib/http.mjs";
 import { DIALECTS } from "../support/databases.js";
-import {
-  ensureBuilt,
-  type ServerProcess,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { type ServerProcess, startServer } from "../support/server-process.js";
 import {
   appCredentials,
   appEnv,
   appTokenFrom,
+  builtServerSuite,
   checkedSend,
   freshEmail,
   NO_RATE_LIMITS,
   parse,
   probeFromAnotherProcess,
-  type ServerDatabase,
   SIGN_UP,
-  serverDatabase,
   storedEmails,
-  Watch,
 } from "./support.js";
 
 const CONCURRENCY = 12;
@@ -44,16 +37,14 @@ const BOUNDS = {
 describe.each(DIALECTS)(
   "the built server's bounded hashing queue under sustained sign-ups on %s",
   (dialect) => {
-    let db: ServerDatabase;
+    const suite = builtServerSuite(dialect);
+    const { watch } = suite;
     let server: ServerProcess;
-    const watch = new Watch();
     const app = appCredentials(`queue-${dialect}`);
 
     beforeAll(async () => {
-      await ensureBuilt();
-      db = await serverDatabase(dialect);
       server = await startServer({
-        databaseUrl: db.url,
+        databaseUrl: suite.db.url,
         env: {
           ...appEnv(app),
           ...NO_RATE_LIMITS,
@@ -62,13 +53,8 @@ describe.each(DIALECTS)(
         },
         name: `${dialect}, bounded queue`,
       });
+      suite.record(server);
     }, 180_000);
-    afterAll(async () => {
-      await stopAllServers();
-      if (server) watch.logs(server.name, server.lines);
-      await db?.drop();
-      watch.assertClean();
-    });
 
     it("refuses the excess at once with 503 and Retry-After while /healthz stays fast", async () => {
       const token = await appTokenFrom(watch, server.origin, app);
@@ -138,7 +124,7 @@ describe.each(DIALECTS)(
       expect(figures.healthzP99Ms, report).toBeLessThan(BOUNDS.healthzP99Ms);
 
       // A refused sign-up stored nothing; an accepted one is there.
-      const stored = await storedEmails(db);
+      const stored = await storedEmails(suite.db);
       for (const outcome of outcomes) {
         expect(stored.has(outcome.email), `${outcome.email} (${outcome.status})`).toBe(
           outcome.status === 200,
