@@ -13,8 +13,9 @@
 // other processes on the machine took, because on a shared machine that, not the server, is
 // often what moved the figure.
 // It is a measurement, not a test: it exits 0 whatever the figures, and non-zero only when
-// something could not be measured. HASH_CONCURRENCY and HASH_QUEUE_LIMIT are passed on to the
-// server, to try other settings.
+// something could not be measured. HASH_CONCURRENCY, HASH_QUEUE_LIMIT, ARGON2_MEMORY_KIB and
+// ARGON2_TIME_COST are passed on to the server, to try other settings; the raw limit is measured
+// with the same argon2id parameters.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -34,7 +35,7 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const APP = { clientId: "bench.storefront", sharedSecret: "bench-shared-secret-0123456789" };
 const PASSWORD = "bench-password-correct-horse";
 const TENANT_ID = 1000;
-const PASSED_ON = ["HASH_CONCURRENCY", "HASH_QUEUE_LIMIT"];
+const PASSED_ON = ["HASH_CONCURRENCY", "HASH_QUEUE_LIMIT", "ARGON2_MEMORY_KIB", "ARGON2_TIME_COST"];
 
 // Each load runs `durationMs` and counts what ends after `warmupMs`: the figures are the
 // steady state. A fresh server compiles its hot paths on V8's background threads for the first
@@ -228,12 +229,12 @@ function peakRssMb(pid) {
   }
 }
 
-async function measureRawHash(concurrency) {
-  const { createArgon2idHasher, OWASP_ARGON2ID } = await import(
+async function measureRawHash(params, concurrency) {
+  const { createArgon2idHasher } = await import(
     join(SERVER_DIR, "dist", "auth", "password-hasher.js")
   );
-  // The server's own hasher, with as many hashing threads as lanes.
-  const hasher = createArgon2idHasher(OWASP_ARGON2ID, concurrency);
+  // The server's own hasher and parameters, with as many hashing threads as lanes.
+  const hasher = createArgon2idHasher(params, concurrency);
   const warmupMs = 500;
   const begin = performance.now();
   const windowStart = begin + warmupMs;
@@ -252,7 +253,7 @@ async function measureRawHash(concurrency) {
   );
   await hasher.close();
   return {
-    params: OWASP_ARGON2ID,
+    params,
     concurrency,
     perSecond: counted / (PLAN.rawHashMs / 1000),
     otherCpus: others(),
@@ -291,13 +292,17 @@ async function main() {
       `load average ${fmt(os.loadavg()[0], 2)}, server settings ${JSON.stringify(passedOn)}`,
   );
 
+  // The server's argon2id parameters, read by its own configuration code.
+  const { loadConfig } = await import(join(SERVER_DIR, "dist", "config.js"));
+  const { params } = loadConfig(passedOn).hashing;
+
   // The limit is the better of "one hashing thread per CPU" and the server's own thread count
   // when HASH_CONCURRENCY sets another.
   const threads = Number(process.env.HASH_CONCURRENCY ?? cpus);
   const lanes = [...new Set([cpus, threads])];
   console.log(`(i)   raw argon2id, ${lanes.join(" then ")} at once ...`);
   const raws = [];
-  for (const concurrency of lanes) raws.push(await measureRawHash(concurrency));
+  for (const concurrency of lanes) raws.push(await measureRawHash(params, concurrency));
   const quiet = (r) => r.otherCpus <= NOISE_CPUS;
   const pick = raws.some(quiet) ? raws.filter(quiet) : raws;
   const best = pick.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
@@ -349,7 +354,7 @@ async function main() {
   console.log(
     `(i)   raw argon2id, ${best.concurrency} at once, right before the counted sign-ups ...`,
   );
-  const rawBefore = await measureRawHash(best.concurrency);
+  const rawBefore = await measureRawHash(params, best.concurrency);
   console.log(
     `(ii)  Add-Account-And-Login for ${PLAN.signUp.durationMs / 1000} s (counted after ${PLAN.signUp.warmupMs / 1000} s), with (iii) /healthz at ${PLAN.probe.rate}/s alongside ...`,
   );
@@ -370,7 +375,7 @@ async function main() {
   const duringSignUp = await sampleServer(server);
   const signUpOthers = others(duringSignUp.cpuSeconds + (signUp.cpuMs + probe.cpuMs) / 1000);
   console.log(`(i)   raw argon2id, ${best.concurrency} at once, right after ...`);
-  const rawAfter = await measureRawHash(best.concurrency);
+  const rawAfter = await measureRawHash(params, best.concurrency);
 
   console.log(
     `(iv)  getTenant, then a bare Hono endpoint, at concurrency ${PLAN.nonHashing.concurrency} for ${PLAN.nonHashing.durationMs / 1000} s each (counted after ${PLAN.nonHashing.warmupMs / 1000} s) ...`,

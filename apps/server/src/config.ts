@@ -2,6 +2,12 @@
 // process.env (via the `env` argument); a bad value stops start-up with a message naming it.
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import {
+  type Argon2idParams,
+  meetsOwaspMinimum,
+  OWASP_ARGON2ID,
+  OWASP_ARGON2ID_SETTINGS,
+} from "./auth/password-hasher.js";
 
 /** The platform's hard caps: no tenant setting or request may exceed them. */
 export const HARD_CAPS = Object.freeze({
@@ -42,6 +48,10 @@ const EnvSchema = z
     // measured no faster (npm run bench) for 19 MiB more.
     HASH_CONCURRENCY: int(1, 64).default(availableParallelism()),
     HASH_QUEUE_LIMIT: int(0, 10_000).default(64),
+    // argon2id's cost: OWASP's 19 MiB and two passes unless raised. Each hashing thread holds
+    // the memory while it hashes; stored hashes keep theirs and are re-hashed at log-in.
+    ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(OWASP_ARGON2ID.memoryCost),
+    ARGON2_TIME_COST: int(1, 100).default(OWASP_ARGON2ID.timeCost),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//)
@@ -62,6 +72,14 @@ const EnvSchema = z
     SITE_NAME: z.string().min(1).default("Development Site"),
   })
   .superRefine((env, ctx) => {
+    if (!meetsOwaspMinimum({ memoryCost: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST })) {
+      const settings = OWASP_ARGON2ID_SETTINGS.map(([m, t]) => `${m} KiB x ${t}`).join(", ");
+      ctx.addIssue({
+        code: "custom",
+        path: ["ARGON2_MEMORY_KIB"],
+        message: `with ARGON2_TIME_COST, weaker than every OWASP argon2id setting (${settings})`,
+      });
+    }
     if (Boolean(env.APP_CLIENT_ID) !== Boolean(env.APP_SHARED_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -112,8 +130,8 @@ export interface Config {
     signingKeysReloadSeconds: number;
   };
   twoFactorPolicy: TwoFactorPolicy;
-  /** Passwords hashed at once, and how many more may wait before a fast 503. */
-  hashing: { concurrency: number; maxWaiting: number };
+  /** argon2id's parameters; passwords hashed at once, and how many more may wait before a fast 503. */
+  hashing: { params: Argon2idParams; concurrency: number; maxWaiting: number };
   /** Sign-up and log-in attempts per window, per client address and per target account. */
   rateLimits: {
     redisUrl: string | undefined;
@@ -165,7 +183,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     },
     twoFactorPolicy: e.TWO_FACTOR_POLICY,
     lockout: { maxFailures: e.LOGIN_MAX_FAILURES, lockMinutes: e.LOGIN_LOCK_MINUTES },
-    hashing: { concurrency: e.HASH_CONCURRENCY, maxWaiting: e.HASH_QUEUE_LIMIT },
+    hashing: {
+      params: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: 1 },
+      concurrency: e.HASH_CONCURRENCY,
+      maxWaiting: e.HASH_QUEUE_LIMIT,
+    },
     rateLimits: {
       redisUrl: e.REDIS_URL,
       windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,

@@ -14,8 +14,52 @@ export interface PasswordHasher {
   verify(phcHash: string, password: string): Promise<boolean>;
 }
 
-/** OWASP's first recommended argon2id setting: 19 MiB, two passes, one lane. */
-export const OWASP_ARGON2ID = Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+export interface Argon2idParams {
+  /** KiB */
+  memoryCost: number;
+  /** passes */
+  timeCost: number;
+  /** lanes */
+  parallelism: number;
+}
+
+/** OWASP's first recommended argon2id setting: 19 MiB, two passes, one lane. The default. */
+export const OWASP_ARGON2ID: Readonly<Argon2idParams> = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
+
+/** OWASP's five argon2id settings of equal strength (Password Storage Cheat Sheet): KiB, passes. */
+export const OWASP_ARGON2ID_SETTINGS = Object.freeze([
+  [47_104, 1],
+  [19_456, 2],
+  [12_288, 3],
+  [9_216, 4],
+  [7_168, 5],
+] as const);
+
+/** At least as strong as one of OWASP's settings: as much memory and as many passes, or more. */
+export function meetsOwaspMinimum(params: Pick<Argon2idParams, "memoryCost" | "timeCost">) {
+  return OWASP_ARGON2ID_SETTINGS.some(
+    ([memoryCost, timeCost]) => params.memoryCost >= memoryCost && params.timeCost >= timeCost,
+  );
+}
+
+/**
+ * Whether a stored hash was made with exactly these parameters. One made with others (the
+ * operator changed them since) is re-hashed at the shopper's next successful log-in, the only
+ * moment the password is at hand.
+ */
+export function isHashedWith(phcHash: string, params: Argon2idParams): boolean {
+  const found = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(phcHash);
+  return (
+    found !== null &&
+    Number(found[1]) === params.memoryCost &&
+    Number(found[2]) === params.timeCost &&
+    Number(found[3]) === params.parallelism
+  );
+}
 
 /** How much lower than the event loop the hashing threads run (a nice value, 0-19). */
 const HASHING_NICENESS = 10;
@@ -56,7 +100,10 @@ export interface ThreadedHasher extends PasswordHasher {
  * in hand; more calls queue here. Threads start at first need and hold the process open only
  * while they have work.
  */
-export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): ThreadedHasher {
+export function createArgon2idHasher(
+  params: Argon2idParams = OWASP_ARGON2ID,
+  threads = 2,
+): ThreadedHasher {
   // 2 is Algorithm.Argon2id: a const enum, which verbatimModuleSyntax cannot import.
   const options = { algorithm: 2 as const, ...params };
   const argon2 = createRequire(import.meta.url).resolve("@node-rs/argon2");
@@ -149,14 +196,18 @@ export function createArgon2idHasher(params = OWASP_ARGON2ID, threads = 2): Thre
 }
 
 /**
- * The server's hasher: argon2id with OWASP's parameters on `concurrency` threads of its own,
- * bounded as createBoundedHasher describes. `close` ends the threads.
+ * The server's hasher: argon2id with the configured parameters on `concurrency` threads of its
+ * own, bounded as createBoundedHasher describes. `close` ends the threads.
  */
-export function createServerHasher(settings: { concurrency: number; maxWaiting: number }): {
+export function createServerHasher(settings: {
+  params: Argon2idParams;
+  concurrency: number;
+  maxWaiting: number;
+}): {
   hasher: PasswordHasher;
   close(): Promise<void>;
 } {
-  const hashing = createArgon2idHasher(OWASP_ARGON2ID, settings.concurrency);
+  const hashing = createArgon2idHasher(settings.params, settings.concurrency);
   return {
     hasher: createBoundedHasher(hashing, {
       concurrency: hashing.capacity,

@@ -135,8 +135,11 @@ export function createSessionsRepository(db: Db) {
         .execute();
     },
 
-    /** An imported account's first log-in: our own hash replaces the external one. */
-    async replaceExternalPassword(accountId: number, passwordHash: string, at: string) {
+    /**
+     * A fresh argon2id hash at log-in: it replaces an imported account's external hash, or
+     * one made with parameters the server no longer uses.
+     */
+    async replacePasswordHash(accountId: number, passwordHash: string, at: string) {
       await kysely.transaction().execute(async (trx) => {
         await trx
           .updateTable("credentials")

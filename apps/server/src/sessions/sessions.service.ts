@@ -7,7 +7,7 @@ import { uniquenessKey } from "../accounts/accounts.service.js";
 import type { AppPrincipal } from "../auth/app-tokens.js";
 import { CUSTOMER_AUDIENCE } from "../auth/customer-tokens.js";
 import { verifyExternalPassword } from "../auth/external-passwords.js";
-import type { PasswordHasher } from "../auth/password-hasher.js";
+import { isHashedWith, type PasswordHasher } from "../auth/password-hasher.js";
 import { sha256 } from "../auth/secrets.js";
 import { type SigningKeys, verifyServerJwt } from "../auth/signing-keys.js";
 import type { Config } from "../config.js";
@@ -103,8 +103,11 @@ export function createSessionsService(deps: {
         );
       }
       await repository.recordSuccess(candidate.accountId);
-      if (external) {
-        await repository.replaceExternalPassword(
+      const outdated =
+        candidate.passwordHash !== null &&
+        !isHashedWith(candidate.passwordHash, config.hashing.params);
+      if (external || outdated) {
+        await repository.replacePasswordHash(
           candidate.accountId,
           await hasher.hash(request.password),
           at.toISOString(),

@@ -4,9 +4,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createArgon2idHasher,
+  isHashedWith,
+  meetsOwaspMinimum,
   OWASP_ARGON2ID,
   type ThreadedHasher,
 } from "../../src/auth/password-hasher.js";
+import { ConfigError, loadConfig } from "../../src/config.js";
 
 const opened: ThreadedHasher[] = [];
 const hasher = (threads: number) => {
@@ -102,5 +105,53 @@ describe("the argon2id hasher", () => {
     const outcomes = await Promise.all(calls);
     expect(outcomes.filter((outcome) => outcome !== "hashed").length).toBeGreaterThanOrEqual(2);
     await expect(argon2.hash("d")).rejects.toThrow("closed");
+  });
+});
+
+describe("argon2id parameters", () => {
+  it("accepts OWASP's five settings and stronger ones, and nothing weaker", () => {
+    for (const [memoryCost, timeCost] of [
+      [47_104, 1],
+      [19_456, 2],
+      [12_288, 3],
+      [9_216, 4],
+      [7_168, 5],
+      [65_536, 3],
+    ] as const) {
+      expect(meetsOwaspMinimum({ memoryCost, timeCost }), `m=${memoryCost} t=${timeCost}`).toBe(
+        true,
+      );
+    }
+    for (const [memoryCost, timeCost] of [
+      [47_103, 1],
+      [19_456, 1],
+      [19_455, 2],
+      [9_216, 3],
+      [7_167, 100],
+    ] as const) {
+      expect(meetsOwaspMinimum({ memoryCost, timeCost }), `m=${memoryCost} t=${timeCost}`).toBe(
+        false,
+      );
+    }
+  });
+
+  it("is configured by ARGON2_MEMORY_KIB and ARGON2_TIME_COST, OWASP's 19 MiB and two passes by default", () => {
+    expect(loadConfig({}).hashing.params).toEqual(OWASP_ARGON2ID);
+    expect(
+      loadConfig({ ARGON2_MEMORY_KIB: "47104", ARGON2_TIME_COST: "1" }).hashing.params,
+    ).toEqual({ memoryCost: 47_104, timeCost: 1, parallelism: 1 });
+    const weaker = () => loadConfig({ ARGON2_MEMORY_KIB: "19456", ARGON2_TIME_COST: "1" });
+    expect(weaker).toThrow(ConfigError);
+    expect(weaker).toThrow(/ARGON2_MEMORY_KIB: with ARGON2_TIME_COST, weaker than every OWASP/);
+  });
+
+  it("tells whether a stored hash was made with the given parameters", async () => {
+    const phc = await hasher(1).hash("correct horse battery staple");
+    expect(isHashedWith(phc, OWASP_ARGON2ID)).toBe(true);
+    expect(isHashedWith(phc, { ...OWASP_ARGON2ID, timeCost: 3 })).toBe(false);
+    expect(isHashedWith(phc, { ...OWASP_ARGON2ID, memoryCost: 47_104 })).toBe(false);
+    expect(isHashedWith(phc, { ...OWASP_ARGON2ID, parallelism: 2 })).toBe(false);
+    expect(isHashedWith(phc.replace("argon2id", "argon2i"), OWASP_ARGON2ID)).toBe(false);
+    expect(isHashedWith("not a hash", OWASP_ARGON2ID)).toBe(false);
   });
 });

@@ -491,3 +491,31 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     expect(response.status).toBe(200);
   });
 });
+
+describe.each(DIALECTS)(
+  "Add-Account-And-Login with raised argon2id parameters on %s",
+  (dialect) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(dialect, { ARGON2_MEMORY_KIB: "24576", ARGON2_TIME_COST: "3" });
+    });
+    afterAll(() => t.close());
+
+    it("hashes with the configured parameters, written into the stored hash", async () => {
+      const body = signUpBody();
+      const response = await t.call(PATH, {
+        method: "POST",
+        json: body,
+        headers: { authorization: `Bearer ${await t.appToken()}` },
+      });
+      expect(response.status).toBe(200);
+      const { password_hash } = await t.db.kysely
+        .selectFrom("credentials")
+        .select("password_hash")
+        .where("account_id", "=", (await readJson(response)).customerAccount.id)
+        .executeTakeFirstOrThrow();
+      expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=24576,t=3,p=1\$/);
+      expect(await verify(password_hash ?? "", body.password)).toBe(true);
+    });
+  },
+);

@@ -165,6 +165,40 @@ describe.each(DIALECTS)("shopper sessions on %s", (dialect) => {
     },
   );
 
+  it("re-hashes a password stored with other argon2id parameters at the next successful log-in", async () => {
+    const { body, ticket } = await signUp();
+    const username = body.account.emailAddress;
+    const storedHash = async () =>
+      (
+        await t.db.kysely
+          .selectFrom("credentials")
+          .select("password_hash")
+          .where("account_id", "=", ticket.customerAccount.id)
+          .executeTakeFirstOrThrow()
+      ).password_hash;
+    // As if the account had signed up before the operator raised ARGON2_TIME_COST to 2.
+    const older = await argon2Hash(body.password, {
+      algorithm: 2,
+      memoryCost: 19_456,
+      timeCost: 1,
+      parallelism: 1,
+    });
+    await t.db.kysely
+      .updateTable("credentials")
+      .set({ password_hash: older })
+      .where("account_id", "=", ticket.customerAccount.id)
+      .execute();
+
+    expect((await logIn({ username, password: "not-the-password" })).status).toBe(401);
+    expect(await storedHash()).toBe(older);
+    expect((await logIn({ username, password: body.password })).status).toBe(200);
+    const upgraded = await storedHash();
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await logIn({ username, password: body.password })).status).toBe(200);
+    // Already current: the next log-in leaves it as it is.
+    expect(await storedHash()).toBe(upgraded);
+  });
+
   it("rotates refresh tokens, and a reused one revokes the whole family", async () => {
     const { ticket } = await signUp();
     const first = await refresh(ticket.refreshToken);
