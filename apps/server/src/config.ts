@@ -103,6 +103,9 @@ const EnvSchema = z
     }
   });
 
+/** Every environment variable the server reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(EnvSchema.shape));
+
 export type TwoFactorPolicy = "off" | "new-device";
 
 export interface ApplicationConfig {
