@@ -146,10 +146,13 @@ export function createSessionsRepository(db: Db) {
           .set({ password_hash: passwordHash, external_password_hash: null, updated_at: at })
           .where("account_id", "=", accountId)
           .execute();
+        // The account changes only when it stops having an external password: a re-hash alone
+        // is not an edit of the shopper's account.
         await trx
           .updateTable("accounts")
           .set({ has_external_password: db.dialect === "postgres" ? false : 0, updated_at: at })
           .where("id", "=", accountId)
+          .where("has_external_password", "=", db.dialect === "postgres" ? true : 1)
           .execute();
       });
     },

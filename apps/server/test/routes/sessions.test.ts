@@ -189,11 +189,22 @@ describe.each(DIALECTS)("shopper sessions on %s", (dialect) => {
       .where("account_id", "=", ticket.customerAccount.id)
       .execute();
 
+    const updatedAt = () =>
+      t.db.kysely
+        .selectFrom("accounts")
+        .select("updated_at")
+        .where("id", "=", ticket.customerAccount.id)
+        .executeTakeFirstOrThrow();
+    const accountBefore = await updatedAt();
+
     expect((await logIn({ username, password: "not-the-password" })).status).toBe(401);
     expect(await storedHash()).toBe(older);
+    t.clock.advance(60_000);
     expect((await logIn({ username, password: body.password })).status).toBe(200);
     const upgraded = await storedHash();
     expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    // A re-hash is not an edit of the account: its audit dates stay as they were.
+    expect(await updatedAt()).toEqual(accountBefore);
     expect((await logIn({ username, password: body.password })).status).toBe(200);
     // Already current: the next log-in leaves it as it is.
     expect(await storedHash()).toBe(upgraded);
