@@ -16,14 +16,7 @@ export { integrityCounts, storedEmails } from "./integrity.mjs";
 
 import { OAUTH } from "./requests.mjs";
 
-export {
-  freshEmail,
-  LOG_IN,
-  NO_RATE_LIMITS,
-  OAUTH,
-  richSignUp,
-  SIGN_UP,
-} from "./requests.mjs";
+export * from "./requests.mjs";
 
 /** Answers whether a PostgreSQL server answers at `url` within two seconds. */
 export async function postgresAnswers(url) {

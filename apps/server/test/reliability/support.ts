@@ -21,14 +21,7 @@ import { POSTGRES_URL } from "../support/databases.js";
 import { ensureBuilt, stopAllServers } from "../support/server-process.js";
 import { assertMatchesSpec, SpecViolation, specValidator } from "../support/spec-validator.js";
 
-export {
-  freshEmail,
-  LOG_IN,
-  NO_RATE_LIMITS,
-  OAUTH,
-  richSignUp,
-  SIGN_UP,
-} from "../../reliability/lib/requests.mjs";
+export * from "../../reliability/lib/requests.mjs";
 
 /**
  * One per suite: every response it provokes goes through `response()`, every log source is
