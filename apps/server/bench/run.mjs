@@ -292,13 +292,13 @@ async function main() {
       `load average ${fmt(os.loadavg()[0], 2)}, server settings ${JSON.stringify(passedOn)}`,
   );
 
-  // The server's argon2id parameters, read by its own configuration code.
+  // The server's hashing settings (argon2id parameters, threads), read by its own
+  // configuration code from what is passed on to it.
   const { loadConfig } = await import(join(SERVER_DIR, "dist", "config.js"));
-  const { params } = loadConfig(passedOn).hashing;
+  const { params, concurrency: threads } = loadConfig(passedOn).hashing;
 
   // The limit is the better of "one hashing thread per CPU" and the server's own thread count
   // when HASH_CONCURRENCY sets another.
-  const threads = Number(process.env.HASH_CONCURRENCY ?? cpus);
   const lanes = [...new Set([cpus, threads])];
   console.log(`(i)   raw argon2id, ${lanes.join(" then ")} at once ...`);
   const raws = [];
