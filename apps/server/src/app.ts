@@ -195,8 +195,13 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   app.use("/api/commerce/*", authenticate);
   app.use("/api/platform/tenants/*", authenticate);
 
-  // Bytes that are not UTF-8 would be decoded leniently into U+FFFD, so two different passwords
-  // could become one: the body is decoded strictly, once, and the validators parse that text.
+  // One middleware for what every operation's request and answer go through after
+  // authentication (each layer of Hono's middleware is one more awaited call):
+  // - Bytes that are not UTF-8 would be decoded leniently into U+FFFD, so two different
+  //   passwords could become one: the body is decoded strictly, once, and the validators parse
+  //   that text.
+  // - responseFields is parsed before any work (a bad one must not leave an account behind)
+  //   and applied last, to the serialised success body.
   const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
   app.use("/api/*", async (c, next) => {
     if (mayHaveBody(c.req.method)) {
@@ -216,12 +221,6 @@ export function createApp(deps: AppDeps): AppOpenAPI {
       // goes through here, so a change in Hono would fail them all.
       (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
     }
-    await next();
-  });
-
-  // responseFields is parsed before any work (a bad one must not leave an account behind)
-  // and applied last, to the serialised success body.
-  app.use("/api/*", async (c, next) => {
     const expression = c.req.query("responseFields");
     const selection =
       expression === undefined || expression.trim() === ""
