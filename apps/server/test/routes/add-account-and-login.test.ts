@@ -432,6 +432,22 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="kibo-auth"');
   });
 
+  it("answers 401 for a remembered token's signature under another payload", async () => {
+    // The genuine token is verified, so the server remembers it (by its signature).
+    expect((await signUp(signUpBody(), {})).status).toBe(200);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    const altered = Buffer.from(
+      JSON.stringify({ ...claims, behaviors: [...claims.behaviors, "extra:behavior"] }),
+    ).toString("base64url");
+    const response = await signUp(signUpBody(), {
+      headers: { authorization: `Bearer ${header}.${altered}.${signature}` },
+    });
+    expect(response.status).toBe(401);
+    // The genuine token is still accepted afterwards.
+    expect((await signUp(signUpBody(), {})).status).toBe(200);
+  });
+
   it("answers 401 once the application token has expired", async () => {
     const early = await t.appToken();
     t.clock.advance(3601 * 1000);
