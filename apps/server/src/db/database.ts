@@ -114,7 +114,12 @@ function startCheckpointer(database: SqliteDatabase.Database, path: string) {
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   worker.on("error", () => {});
   void exited.then(() => {
-    if (!stopping) database.pragma("wal_autocheckpoint = 1000");
+    if (stopping) return;
+    try {
+      database.pragma("wal_autocheckpoint = 1000");
+    } catch {
+      // The connection is closed or broken too: its own queries will say so.
+    }
   });
   return {
     stop: async () => {
