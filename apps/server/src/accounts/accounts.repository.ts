@@ -62,8 +62,7 @@ export interface StoredChild {
 
 export function createAccountsRepository(db: Db) {
   const { kysely } = db;
-  const bool = (value: boolean | null) =>
-    value === null ? null : db.dialect === "postgres" ? value : Number(value);
+  const bool = (value: boolean | null) => (value === null ? null : db.bool(value));
 
   return {
     /** Which of the two unique keys is taken already, if any (a fast path; the index decides). */
@@ -111,9 +110,9 @@ export function createAccountsRepository(db: Db) {
               account_type: account.accountType,
               accepts_marketing: bool(account.acceptsMarketing),
               tax_exempt: bool(account.taxExempt),
-              is_active: bool(true) as number | boolean,
-              is_locked: bool(false) as number | boolean,
-              has_external_password: bool(account.hasExternalPassword) as number | boolean,
+              is_active: db.bool(true),
+              is_locked: db.bool(false),
+              has_external_password: db.bool(account.hasExternalPassword),
               created_at: account.at,
               updated_at: account.at,
               created_by: account.by,

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
-import type { Database } from "./schema.js";
+import type { Database, DbBool } from "./schema.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -17,6 +17,8 @@ export interface Db {
   dialect: Dialect;
   /** PostgreSQL only: the schema every table lives in, when not the default one. */
   schema: string | undefined;
+  /** A boolean as this dialect stores it: true/false on PostgreSQL, 1/0 on SQLite. */
+  bool(value: boolean): DbBool;
   /** Answers whether the database takes a query right now (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ function createSqlite(url: string): Db {
     kysely,
     dialect: "sqlite",
     schema: undefined,
+    bool: (value) => Number(value),
     ping: () => pingWith(kysely),
     close: async () => {
       await checkpointer?.stop();
@@ -152,6 +155,7 @@ function createPostgres(url: string, options: DbOptions): Db {
     kysely,
     dialect: "postgres",
     schema,
+    bool: (value) => value,
     ping: () => pingWith(kysely),
     close: () => kysely.destroy(),
   };

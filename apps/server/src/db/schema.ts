@@ -2,7 +2,7 @@
 // inside repositories and services; handlers never see them.
 import type { Generated } from "kysely";
 
-/** 0/1 on SQLite, boolean on PostgreSQL: repositories convert with `toBool`. */
+/** 0/1 on SQLite, boolean on PostgreSQL: repositories read with `toBool`, write with `db.bool`. */
 export type DbBool = number | boolean;
 
 export interface TenantTable {

@@ -31,7 +31,7 @@ export function createPlatformRepository(db: Db) {
         id: tenant.id,
         name: tenant.name,
         domain: tenant.domain,
-        is_dev: db.dialect === "postgres" ? tenant.isDev : Number(tenant.isDev),
+        is_dev: db.bool(tenant.isDev),
       };
       await kysely
         .insertInto("tenants")

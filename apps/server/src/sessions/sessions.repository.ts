@@ -115,7 +115,7 @@ export function createSessionsRepository(db: Db) {
         .updateTable("accounts")
         .set({
           locked_until: lockUntil,
-          is_locked: db.dialect === "postgres" ? true : 1,
+          is_locked: db.bool(true),
           failed_logins: 0,
         })
         .where("id", "=", accountId)
@@ -129,7 +129,7 @@ export function createSessionsRepository(db: Db) {
         .set({
           failed_logins: 0,
           locked_until: null,
-          is_locked: db.dialect === "postgres" ? false : 0,
+          is_locked: db.bool(false),
         })
         .where("id", "=", accountId)
         .execute();
@@ -150,9 +150,9 @@ export function createSessionsRepository(db: Db) {
         // is not an edit of the shopper's account.
         await trx
           .updateTable("accounts")
-          .set({ has_external_password: db.dialect === "postgres" ? false : 0, updated_at: at })
+          .set({ has_external_password: db.bool(false), updated_at: at })
           .where("id", "=", accountId)
-          .where("has_external_password", "=", db.dialect === "postgres" ? true : 1)
+          .where("has_external_password", "=", db.bool(true))
           .execute();
       });
     },
