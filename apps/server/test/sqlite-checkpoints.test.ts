@@ -38,4 +38,27 @@ describe("SQLite checkpoints", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("turn back on inside the commits when the checkpointing thread ends", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kibo-auth-wal-"));
+    const file = join(dir, "wal.sqlite");
+    const db = createDb(file);
+    const autocheckpoint = async () =>
+      (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely))
+        .rows[0]?.wal_autocheckpoint;
+    try {
+      expect(await autocheckpoint()).toBe(0);
+      // A real fault: the serving connection takes the database for itself, so the thread's
+      // next checkpoint fails with "database is locked" (after its 5 s busy timeout) and the
+      // thread ends.
+      await sql`pragma locking_mode = exclusive`.execute(db.kysely);
+      await sql`create table filler (body text)`.execute(db.kysely);
+      const deadline = Date.now() + 15_000;
+      while ((await autocheckpoint()) !== 1000 && Date.now() < deadline) await sleep(200);
+      expect(await autocheckpoint()).toBe(1000);
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 });
