@@ -15,6 +15,7 @@ import {
 } from "../../reliability/lib/hostile.mjs";
 import { rawExchange } from "../../reliability/lib/http.mjs";
 import { sha256 } from "../../src/auth/secrets.js";
+import { loadConfig } from "../../src/config.js";
 import { createPlatformRepository } from "../../src/platform/platform.repository.js";
 import { DIALECTS } from "../support/databases.js";
 import {
@@ -39,7 +40,7 @@ import {
 
 const ANSWER_WITHIN_MS = 5_000;
 /** The server's body limit when BODY_LIMIT_BYTES is not set. */
-const DEFAULT_BODY_LIMIT = 64 * 1024;
+const DEFAULT_BODY_LIMIT = loadConfig({}).bodyLimitBytes;
 const ERROR_CODES: Record<number, string> = {
   400: "MISSING_OR_INVALID_PARAMETER",
   401: "UNAUTHORIZED",
@@ -100,7 +101,7 @@ describe.each(DIALECTS)("hostile input in-process on %s", (dialect) => {
 
   const entries = bodyCatalogue({
     freshEmail: () => freshEmail("hostile"),
-    bodyLimitBytes: 64 * 1024,
+    bodyLimitBytes: DEFAULT_BODY_LIMIT,
   });
 
   it.each(entries.map((entry) => [entry.name, entry] as const))(

@@ -12,6 +12,7 @@ import {
 } from "../../reliability/lib/schema-arbitrary.mjs";
 import { createSignUpOracle, type ExpectedAnswer } from "../../reliability/lib/sign-up-oracle.mjs";
 import { uniquenessKey } from "../../src/accounts/accounts.service.js";
+import { loadConfig } from "../../src/config.js";
 import { DIALECTS } from "../support/databases.js";
 import { loadSpec } from "../support/spec-validator.js";
 import { countAccounts, createTestApp, type TestApp } from "../support/test-app.js";
@@ -30,7 +31,8 @@ const valid = () =>
   );
 // Caps below the spec's maxima, so that the documented "above the tenant's cap" rule is met too.
 const CAPS = { access: 1_400, refresh: 120_000 };
-const BODY_LIMIT = 64 * 1024;
+/** The test app's body limit: the server's default. */
+const BODY_LIMIT = loadConfig({}).bodyLimitBytes;
 
 // biome-ignore lint/suspicious/noExplicitAny: generated from the schema, read as the spec says
 type Body = any;
