@@ -135,6 +135,9 @@ function sampleServer(server) {
         loopDelayMaxMs: lag(sample.loopDelayMaxMs),
         cpuSeconds: (sample.cpuUserMs + sample.cpuSystemMs) / 1000,
         cpuPerSecond: (sample.cpuUserMs + sample.cpuSystemMs) / sample.wallMs,
+        // NaN where /proc is not there to tell the main thread apart.
+        eventLoopCpuSeconds: (sample.eventLoopCpuMs ?? Number.NaN) / 1000,
+        eventLoopCpuPerSecond: (sample.eventLoopCpuMs ?? Number.NaN) / sample.wallMs,
       });
     });
     server.child.kill("SIGUSR2");
@@ -299,6 +302,8 @@ function combineRounds(rounds) {
       loopDelayP99Ms: max((r) => r.sample.loopDelayP99Ms),
       loopDelayMaxMs: max((r) => r.sample.loopDelayMaxMs),
       cpuPerSecond: sum((r) => r.sample.cpuSeconds) / (sum((r) => r.sample.wallMs) / 1000),
+      eventLoopCpuPerSecond:
+        sum((r) => r.sample.eventLoopCpuSeconds) / (sum((r) => r.sample.wallMs) / 1000),
     },
     otherCpus: max((r) => r.otherCpus),
   };
@@ -474,9 +479,14 @@ async function main() {
   const roundRatios = sides.tenant.rounds.map(
     (round, i) => round.result.perSecond / sides.bare.rounds[i].result.perSecond,
   );
-  const server_ = (sample) =>
+  // The event loop's CPU for each request: its CPUs over the phase divided by the phase's
+  // steady rate (in ms for a sign-up, in us for a cheap request).
+  const server_ = (sample, perSecond, [unit, scale]) =>
     `loop delay p99 ${fmt(sample.loopDelayP99Ms)} ms (max ${fmt(sample.loopDelayMaxMs)}), CPU ${fmt(sample.cpuPerSecond, 2)}, ` +
+    `event loop ${fmt(sample.eventLoopCpuPerSecond, 2)} (${fmt((sample.eventLoopCpuPerSecond / perSecond) * scale, unit === "ms" ? 2 : 0)} ${unit} a request), ` +
     `RSS at the end ${fmt(sample.rssMb, 0)} MB (JS heap ${fmt(sample.heapUsedMb, 0)} of ${fmt(sample.heapReservedMb, 0)} MB)`;
+  const MS = ["ms", 1e3];
+  const US = ["us", 1e6];
   const noisy = (otherCpus) => (otherCpus > NOISE_CPUS ? " (noisy)" : "");
 
   const rows = [
@@ -506,7 +516,7 @@ async function main() {
       "0",
       verdict(signUpErrors === 0),
     ],
-    ["    server meanwhile", server_(duringSignUp), "", ""],
+    ["    server meanwhile", server_(duringSignUp, signUp.perSecond, MS), "", ""],
     ["    other processes meanwhile", `${fmt(signUpOthers, 2)} CPUs`, "", ""],
     [
       `(iii) /healthz p99 during (ii) (${PLAN.probe.rate}/s, new connection each)`,
@@ -523,7 +533,7 @@ async function main() {
       verdict(nonHashingRatio >= TARGETS.nonHashingRatio && tenantErrors === 0) +
         noisy(Math.max(tenant.otherCpus, bare.otherCpus)),
     ],
-    ["    server meanwhile", server_(tenant.sample), "", ""],
+    ["    server meanwhile", server_(tenant.sample, tenant.result.perSecond, US), "", ""],
     ["    other processes meanwhile", `${fmt(tenant.otherCpus, 2)} CPUs`, "", ""],
     [
       "    bare Hono JSON/s (same generator)",
@@ -531,7 +541,7 @@ async function main() {
       "",
       "",
     ],
-    ["    bare Hono meanwhile", server_(bare.sample), "", ""],
+    ["    bare Hono meanwhile", server_(bare.sample, bare.result.perSecond, US), "", ""],
     ["    other processes meanwhile", `${fmt(bare.otherCpus, 2)} CPUs`, "", ""],
     [
       "(v) peak server RSS (VmHWM)",
@@ -559,7 +569,7 @@ async function main() {
       `getTenant ${JSON.stringify({ ...tenant.result.statuses, ...tenant.result.errors })}`,
   );
   console.log(
-    `"server meanwhile": its event-loop delay and the CPUs it used (all its threads, hashing included); ` +
+    `"server meanwhile": its event-loop delay, the CPUs it used (all its threads, hashing included) and, of those, its event loop's (the main thread's, also per request); ` +
       `"(noisy)": other processes took over ${NOISE_CPUS} CPUs in that phase, so rerun on a quiet machine.`,
   );
   console.log(
