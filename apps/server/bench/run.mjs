@@ -481,12 +481,13 @@ async function main() {
   );
   // The event loop's CPU for each request: its CPUs over the phase divided by the phase's
   // steady rate (in ms for a sign-up, in us for a cheap request).
-  const server_ = (sample, perSecond, [unit, scale]) =>
+  const server_ = (sample, perSecond, [unit, scale, digits]) =>
     `loop delay p99 ${fmt(sample.loopDelayP99Ms)} ms (max ${fmt(sample.loopDelayMaxMs)}), CPU ${fmt(sample.cpuPerSecond, 2)}, ` +
-    `event loop ${fmt(sample.eventLoopCpuPerSecond, 2)} (${fmt((sample.eventLoopCpuPerSecond / perSecond) * scale, unit === "ms" ? 2 : 0)} ${unit} a request), ` +
+    `event loop ${fmt(sample.eventLoopCpuPerSecond, 2)} (${fmt((sample.eventLoopCpuPerSecond / perSecond) * scale, digits)} ${unit} a request), ` +
     `RSS at the end ${fmt(sample.rssMb, 0)} MB (JS heap ${fmt(sample.heapUsedMb, 0)} of ${fmt(sample.heapReservedMb, 0)} MB)`;
-  const MS = ["ms", 1e3];
-  const US = ["us", 1e6];
+  // [unit, per second, decimals shown]
+  const MS = ["ms", 1e3, 2];
+  const US = ["us", 1e6, 0];
   const noisy = (otherCpus) => (otherCpus > NOISE_CPUS ? " (noisy)" : "");
 
   const rows = [
