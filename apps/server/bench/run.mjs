@@ -28,8 +28,10 @@ const SERVER_DIR = fileURLToPath(new URL("..", import.meta.url));
 const ENTRY = join(SERVER_DIR, "dist", "index.js");
 // The server runs as `npm start` runs it: with the node flags of the start script.
 const START = JSON.parse(readFileSync(join(SERVER_DIR, "package.json"), "utf8")).scripts.start;
-const startScript = /^node((?: --\S+)*) dist\/index\.js$/.exec(START);
-if (!startScript) throw new Error(`the start script is not "node [flags] dist/index.js": ${START}`);
+const startScript = /^exec node((?: --\S+)*) dist\/index\.js$/.exec(START);
+if (!startScript) {
+  throw new Error(`the start script is not "exec node [flags] dist/index.js": ${START}`);
+}
 const NODE_FLAGS = startScript[1].split(" ").filter(Boolean);
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const APP = { clientId: "bench.storefront", sharedSecret: "bench-shared-secret-0123456789" };
