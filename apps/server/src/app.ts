@@ -262,7 +262,8 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   // Every error becomes Kibo's body, with the correlation id (and Retry-After or the bearer
   // challenge when the error calls for one).
   const answerError = (error: unknown, c: Context<AppEnv>) => {
-    const apiError = fromHttpException(error) ?? toApiError(error, isDatabaseOutage);
+    const apiError =
+      fromHttpException(error) ?? fromBodyCutShort(error, c) ?? toApiError(error, isDatabaseOutage);
     if (apiError.status >= 500) {
       const { name, message, code } = error as Error & { code?: unknown };
       logger.error("request failed", {
@@ -313,6 +314,22 @@ function checkTenantHeaders(
       throw new BearerTokenError(`The ${name} header does not match the bearer token.`);
     }
   }
+}
+
+/**
+ * The client closed its connection before its whole body arrived (Node fails the body's stream
+ * with ECONNRESET, wherever it is being read): the client's error, logged as a 400 that nobody
+ * receives, not a database outage, which ECONNRESET alone would suggest.
+ */
+function fromBodyCutShort(error: unknown, c: Context<AppEnv>): ApiError | undefined {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (incoming?.complete !== false || (error as { code?: unknown } | null)?.code !== "ECONNRESET") {
+    return undefined;
+  }
+  return new InvalidParameterError(
+    "Missing or invalid parameter: the connection closed before the whole body arrived.",
+    [{ name: "body", value: "is incomplete: the connection closed" }],
+  );
 }
 
 /**
