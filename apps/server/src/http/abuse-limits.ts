@@ -20,7 +20,9 @@ export function createAbuseLimits(
 ): AbuseLimits {
   const addressOf = (c: Context): string => {
     if (limits.trustProxy) {
-      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+      // The last entry is the one the proxy in front appended: the address it saw. Entries
+      // before it came with the request, and a client can write anything there.
+      const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
       if (forwarded) return forwarded;
     }
     try {

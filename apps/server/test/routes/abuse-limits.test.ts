@@ -52,6 +52,16 @@ describe.each(DIALECTS)("rate limits on %s", (dialect) => {
     expect((await logIn("user-else@example.com", "10.1.1.2")).status).toBe(401);
   });
 
+  it("counts the address the proxy appended to X-Forwarded-For, not those the client wrote", async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i += 1) {
+      const spoofed = `192.0.2.${i}, 198.51.100.${i}`;
+      statuses.push((await logIn(`spoofer${i}@example.com`, `${spoofed}, 10.3.3.3`)).status);
+    }
+    expect(statuses.slice(0, 6).every((status) => status === 401)).toBe(true);
+    expect(statuses[6]).toBe(429);
+  });
+
   it("counts sign-ups too, and lets attempts through again in the next window", async () => {
     const email = `limited.${Date.now()}@example.com`;
     const signUp = () =>
