@@ -31,6 +31,10 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     NODE_ENV: z.string().default("production"),
     BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+    // Longer than the idle timeout of a load balancer in front (60 s by default for AWS ALB and
+    // nginx upstreams): a server that closes an idle connection first races the balancer's next
+    // request on it, which the balancer answers 502. Node's own default is 5 s.
+    KEEP_ALIVE_TIMEOUT_SECONDS: int(1, 3600).default(72),
     TOKEN_ISSUER: z.string().min(1).default("kibo-auth"),
     APP_TOKEN_TTL_SECONDS: int(1, 86_400).default(3600),
     SIGNING_KEYS_RELOAD_SECONDS: int(1, 3600).default(60),
@@ -121,6 +125,8 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   development: boolean;
   bodyLimitBytes: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
   tokens: {
     issuer: string;
     appTokenTtlSeconds: number;
@@ -174,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     development: e.NODE_ENV === "development",
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     tokens: {
       issuer: e.TOKEN_ISSUER,
       appTokenTtlSeconds: e.APP_TOKEN_TTL_SECONDS,

@@ -48,22 +48,30 @@ async function main(): Promise<void> {
   });
   const created = await bootstrapPlatform(createPlatformRepository(db), config, now);
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info("listening", { address: info.address, port: info.port, database: db.dialect });
-    if (created) {
-      // Printed once, when the development application is created: only its hash is stored.
-      console.log(
-        [
-          "",
-          "A development application was created (its secret is shown only now):",
-          `  client id:     ${created.clientId}`,
-          `  shared secret: ${created.sharedSecret}`,
-          `  tenant ${config.tenant.id}, site ${config.site.id}`,
-          "",
-        ].join("\n"),
-      );
-    }
-  });
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: { keepAliveTimeout: config.keepAliveTimeoutMs },
+    },
+    (info) => {
+      logger.info("listening", { address: info.address, port: info.port, database: db.dialect });
+      if (created) {
+        // Printed once, when the development application is created: only its hash is stored.
+        console.log(
+          [
+            "",
+            "A development application was created (its secret is shown only now):",
+            `  client id:     ${created.clientId}`,
+            `  shared secret: ${created.sharedSecret}`,
+            `  tenant ${config.tenant.id}, site ${config.site.id}`,
+            "",
+          ].join("\n"),
+        );
+      }
+    },
+  );
 
   // Requests Node's HTTP parser refuses (malformed, or headers over its limit) never reach Hono:
   // answer them in Kibo's shape too, so that clients can parse every error this server sends.

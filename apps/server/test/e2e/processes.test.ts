@@ -5,9 +5,10 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import type { Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_URL } from "../support/databases.js";
@@ -283,6 +284,52 @@ describe("the built server stopped with SIGTERM", () => {
       "request",
       "stopped",
     ]);
+  });
+});
+
+describe("the built server's idle keep-alive connections", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Milliseconds from the answer to a keep-alive request until the server closes the socket. */
+  async function idleLifetime(server: ServerProcess, giveUpAfterMs: number): Promise<number> {
+    const socket = connect(server.port, "127.0.0.1");
+    await once(socket, "connect");
+    socket.write("GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    await once(socket, "data");
+    const answered = performance.now();
+    const closed = once(socket, "close").then(() => performance.now() - answered);
+    const gaveUp = sleep(giveUpAfterMs).then(() => Number.POSITIVE_INFINITY);
+    const lifetime = await Promise.race([closed, gaveUp]);
+    socket.destroy();
+    return lifetime;
+  }
+
+  it("stay open as long as KEEP_ALIVE_TIMEOUT_SECONDS says, and by default past Node's 5 s", async () => {
+    const [short, byDefault] = await Promise.all([
+      startServer({
+        databaseUrl: join(dir, "short.sqlite"),
+        env: { KEEP_ALIVE_TIMEOUT_SECONDS: "1" },
+        name: "keep-alive 1 s",
+      }),
+      startServer({ databaseUrl: join(dir, "default.sqlite"), name: "keep-alive default" }),
+    ]);
+    const [shortLifetime, defaultLifetime] = await Promise.all([
+      idleLifetime(short, 6_000),
+      idleLifetime(byDefault, 6_000),
+    ]);
+    expect(shortLifetime).toBeGreaterThan(900);
+    expect(shortLifetime).toBeLessThan(3_000);
+    // A load balancer that keeps idle connections for 60 s must not find this one closed.
+    expect(defaultLifetime).toBe(Number.POSITIVE_INFINITY);
   });
 });
 
