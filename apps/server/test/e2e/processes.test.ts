@@ -127,16 +127,39 @@ function expectNoSecretsIn(servers: ServerProcess[], secrets: Secrets, allowBann
   }
 }
 
+/**
+ * For a describe whose tests start built servers on SQLite: a fresh directory for their
+ * databases (the function returns it once the describe has begun), and every server stopped
+ * and the directory removed after.
+ */
+function builtServersIn(): () => string {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!dir) throw new Error("the directory exists only once the describe has begun");
+    return dir;
+  };
+}
+
 describe("the built server on a fresh SQLite file with no application configured", () => {
-  let dir: string;
-  let databaseUrl: string;
+  const dir = builtServersIn();
   const started: ServerProcess[] = [];
   const secrets = new Secrets();
   let credentials: Credentials | undefined;
   let firstShopper: string | undefined;
 
   const start = async () => {
-    const server = await startServer({ databaseUrl, name: `sqlite start ${started.length + 1}` });
+    const server = await startServer({
+      databaseUrl: join(dir(), "kibo-auth.sqlite"),
+      name: `sqlite start ${started.length + 1}`,
+    });
     started.push(server);
     return server;
   };
@@ -144,16 +167,6 @@ describe("the built server on a fresh SQLite file with no application configured
     if (!credentials) throw new Error("the first start printed no credentials");
     return credentials;
   };
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
-    databaseUrl = join(dir, "kibo-auth.sqlite");
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it("prints a development client id and shared secret at first start, which sign a shopper up", async () => {
     const server = await start();
@@ -200,23 +213,14 @@ describe("the built server on a fresh SQLite file with no application configured
 });
 
 describe("the built server stopped with SIGTERM", () => {
-  let dir: string;
+  const dir = builtServersIn();
   const app = { clientId: "storefront.e2e", sharedSecret: `shared-${randomUUID()}` };
   const secrets = new Secrets();
   secrets.add(app.sharedSecret);
 
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it("lets a sign-up in flight at SIGTERM finish with 200, refuses new connections, and exits 0", async () => {
     const server = await startServer({
-      databaseUrl: join(dir, "kibo-auth.sqlite"),
+      databaseUrl: join(dir(), "kibo-auth.sqlite"),
       env: { APP_CLIENT_ID: app.clientId, APP_SHARED_SECRET: app.sharedSecret },
       name: "sqlite, stopped",
     });
@@ -288,16 +292,7 @@ describe("the built server stopped with SIGTERM", () => {
 });
 
 describe("the built server's idle keep-alive connections", () => {
-  let dir: string;
-
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = builtServersIn();
 
   /** Milliseconds from the answer to a keep-alive request until the server closes the socket. */
   async function idleLifetime(server: ServerProcess, giveUpAfterMs: number): Promise<number> {
@@ -316,11 +311,11 @@ describe("the built server's idle keep-alive connections", () => {
   it("stay open as long as KEEP_ALIVE_TIMEOUT_SECONDS says, and by default past Node's 5 s", async () => {
     const [short, byDefault] = await Promise.all([
       startServer({
-        databaseUrl: join(dir, "short.sqlite"),
+        databaseUrl: join(dir(), "short.sqlite"),
         env: { KEEP_ALIVE_TIMEOUT_SECONDS: "1" },
         name: "keep-alive 1 s",
       }),
-      startServer({ databaseUrl: join(dir, "default.sqlite"), name: "keep-alive default" }),
+      startServer({ databaseUrl: join(dir(), "default.sqlite"), name: "keep-alive default" }),
     ]);
     const [shortLifetime, defaultLifetime] = await Promise.all([
       idleLifetime(short, 6_000),
