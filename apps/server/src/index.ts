@@ -122,6 +122,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+
+  // A port that is taken, or not this process's to bind, fails start-up in one line like any
+  // other start-up problem (below), instead of as an unhandled 'error' event with a stack.
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) return resolve();
+    server.once("error", reject);
+    server.once("listening", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,12 @@
 // The built server as operators run it: `node dist/index.js` in its own process, real ports,
 // real databases, real signals. Every response is checked against openapi.yaml on the way in,
 // and every line the processes write is searched for the secrets the tests handed them.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_URL } from "../support/databases.js";
 import {
   ensureBuilt,
+  SERVER_DIR,
+  SERVER_ENTRY,
   type ServerProcess,
   startServer,
   stopAllServers,
@@ -325,6 +328,54 @@ describe("the built server's idle keep-alive connections", () => {
     expect(shortLifetime).toBeLessThan(3_000);
     // A load balancer that keeps idle connections for 60 s must not find this one closed.
     expect(defaultLifetime).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe("the built server refusing to start", () => {
+  const dir = builtServersIn();
+
+  /** Runs the server to its exit (it must not start) and returns its status and stderr lines. */
+  async function failedStart(env: Record<string, string>) {
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      cwd: SERVER_DIR,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir(), ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const [code] = await once(child, "exit");
+    clearTimeout(timer);
+    return { code, lines: stderr.split("\n").filter(Boolean) };
+  }
+
+  it("says in one line, with no stack trace, that its port is taken", async () => {
+    const holder = createServer().listen(0, "127.0.0.1");
+    await once(holder, "listening");
+    const { port } = holder.address() as { port: number };
+    try {
+      const { code, lines } = await failedStart({
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATABASE_URL: join(dir(), "port-taken.sqlite"),
+      });
+      expect(code).toBe(1);
+      expect(lines).toEqual([expect.stringMatching(/^start-up failed: .*EADDRINUSE/)]);
+      expect(lines[0]).toContain(`127.0.0.1:${port}`);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it("says in one line which setting is wrong", async () => {
+    const { code, lines } = await failedStart({
+      PORT: "eighty",
+      DATABASE_URL: join(dir(), "bad-port.sqlite"),
+    });
+    expect(code).toBe(1);
+    expect(lines).toEqual([expect.stringMatching(/^invalid configuration: PORT: /)]);
   });
 });
 
