@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type CustomerAuthTicket,
   createClient,
@@ -63,8 +64,6 @@ const shopper = () => ({
   account: { emailAddress: `life.${randomUUID()}@example.com`, firstName: "Ada" },
   password: `pw-${randomUUID()}`,
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dialects = POSTGRES_URL ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, createClient, type KiboClient, toResult } from "@kibo-auth/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -63,8 +64,6 @@ const shopper = (emailAddress = `client.${randomUUID()}@example.com`) => ({
   account: { emailAddress, firstName: "Ada", lastName: "Lovelace" },
   password: `pw-${randomUUID()}`,
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("the client against the built server (SQLite)", () => {
   let dir: string;

@@ -5,6 +5,7 @@
 // answered 503 in Kibo's shape with Retry-After, quickly; /readyz says 503, /healthz stays 200.
 // Once the proxy listens again, the same process serves again on its own. Both when the cut
 // finds the server idle, and when it finds sign-up transactions in flight.
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Outcome, pool } from "../../reliability/lib/http.mjs";
 import { startTcpProxy, type TcpProxy } from "../../reliability/lib/tcp-proxy.mjs";
@@ -33,7 +34,6 @@ import {
   Watch,
 } from "./support.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Fast means well under the pool's 5 s connection timeout: refused, not waited for.
 const FAST_MS = 3_000;
 

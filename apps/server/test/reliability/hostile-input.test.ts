@@ -6,6 +6,7 @@
 // request must have stored nothing.
 import { once } from "node:events";
 import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { decodeProtectedHeader, importJWK, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -446,7 +447,7 @@ describe.each(DIALECTS)("hostile bytes over a socket to the built server on %s",
         ].join("\r\n"),
       );
       // The server is waiting for the rest of the body when the connection goes.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       socket.destroy();
 
       const line = await server.waitForLine(

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { validatingFetch } from "./spec-validator.js";
 
@@ -35,8 +36,6 @@ export function staleBuildReason(): string | undefined {
   }
   return undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Builds dist/ when it is missing or older than src/. Turbo builds before it tests; this is for
