@@ -63,7 +63,11 @@ const EnvSchema = z
     RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
     RATE_LIMIT_PER_ADDRESS: int(1, 1_000_000).default(600),
     RATE_LIMIT_PER_ACCOUNT: int(1, 1_000_000).default(20),
-    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    // How many proxies stand in front, each appending to X-Forwarded-For: "true" is one.
+    TRUST_PROXY: z
+      .union([z.enum(["true", "false"]), int(1, 10)])
+      .default("false")
+      .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : value)),
     LOGIN_LOCK_MINUTES: int(1, 7 * 24 * 60).default(15),
     SIGNING_PRIVATE_KEY: z.string().min(1).optional(),
     APP_CLIENT_ID: z.string().min(1).max(200).optional(),
@@ -147,8 +151,11 @@ export interface Config {
     windowMs: number;
     perAddress: number;
     perAccount: number;
-    /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-    trustProxy: boolean;
+    /**
+     * Proxies in front that append to X-Forwarded-For: the client address is the entry the
+     * outermost of them appended. 0: the socket's address.
+     */
+    trustedProxies: number;
   };
   /** Wrong passwords in a row that lock an account, and for how long (minutes). */
   lockout: { maxFailures: number; lockMinutes: number };
@@ -203,7 +210,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       windowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
       perAddress: e.RATE_LIMIT_PER_ADDRESS,
       perAccount: e.RATE_LIMIT_PER_ACCOUNT,
-      trustProxy: e.TRUST_PROXY === "true",
+      trustedProxies: e.TRUST_PROXY,
     },
     tenant: { id: e.TENANT_ID, name: e.TENANT_NAME, domain: e.TENANT_DOMAIN },
     site: { id: e.SITE_ID, name: e.SITE_NAME },

@@ -3,7 +3,7 @@
 // hands a task only the environment variables its turbo.json entry names).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CONFIG_VARIABLES } from "../src/config.js";
+import { CONFIG_VARIABLES, loadConfig } from "../src/config.js";
 
 const ROOT = new URL("../../../", import.meta.url);
 const envExample = readFileSync(new URL(".env.example", ROOT), "utf8");
@@ -37,5 +37,22 @@ describe("configuration variables", () => {
     expect(names.length).toBeGreaterThan(0);
     const patterns = turbo.tasks.bench?.passThroughEnv ?? [];
     expect(names.filter((name) => !passes(patterns, name))).toEqual([]);
+  });
+});
+
+describe("TRUST_PROXY", () => {
+  const trusted = (value?: string) =>
+    loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).rateLimits.trustedProxies;
+
+  it("counts the proxies in front: none by default, one for true, or a number", () => {
+    expect([trusted(), trusted("false"), trusted("true"), trusted("1"), trusted("3")]).toEqual([
+      0, 0, 1, 1, 3,
+    ]);
+  });
+
+  it("refuses anything else, naming the variable", () => {
+    for (const value of ["yes", "0", "-1", "11", "1.5", "TRUE"]) {
+      expect(() => trusted(value), value).toThrow(/TRUST_PROXY/);
+    }
   });
 });

@@ -19,10 +19,13 @@ export function createAbuseLimits(
   logger: Logger,
 ): AbuseLimits {
   const addressOf = (c: Context): string => {
-    if (limits.trustProxy) {
-      // The last entry is the one the proxy in front appended: the address it saw. Entries
-      // before it came with the request, and a client can write anything there.
-      const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (limits.trustedProxies > 0) {
+      // Each proxy appends the address it saw, so the client's is the entry the outermost
+      // trusted proxy appended: the Nth from the end. Entries before it came with the request,
+      // and a client can write anything there. With fewer entries (a request that bypassed a
+      // proxy) the first one is the closest to the client there is.
+      const entries = c.req.header("x-forwarded-for")?.split(",") ?? [];
+      const forwarded = entries[Math.max(0, entries.length - limits.trustedProxies)]?.trim();
       if (forwarded) return forwarded;
     }
     try {

@@ -80,6 +80,43 @@ describe.each(DIALECTS)("rate limits on %s", (dialect) => {
   });
 });
 
+describe.each(DIALECTS)("the client address behind two proxies on %s", (dialect) => {
+  let t: TestApp;
+  let app: string;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { RATE_LIMIT_PER_ADDRESS: "2", TRUST_PROXY: "2" });
+    app = await t.appToken();
+  });
+  afterAll(() => t.close());
+  const logIn = (n: number, forwardedFor: string) =>
+    t.call(LOG_IN, {
+      method: "POST",
+      json: { username: `behind-two.${n}@example.com`, password: "wrong-password" },
+      headers: { authorization: `Bearer ${app}`, "x-forwarded-for": forwardedFor },
+    });
+
+  it("counts the entry the outer proxy appended, whatever the client wrote before it", async () => {
+    // The client (10.4.4.4) wrote a new first entry each time; the CDN appended 10.4.4.4, the
+    // balancer the CDN's own address.
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) {
+      statuses.push((await logIn(i, `192.0.2.${i}, 10.4.4.4, 172.16.0.${i}`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    // Another client behind the same two proxies is counted apart.
+    expect((await logIn(9, "10.4.4.5, 172.16.0.1")).status).toBe(401);
+  });
+
+  it("takes the first entry when a request passed fewer proxies than configured", async () => {
+    const statuses = [];
+    for (const [i, address] of ["10.5.5.5", "10.5.5.5", "10.5.5.6", "10.5.5.5"].entries()) {
+      statuses.push((await logIn(10 + i, address)).status);
+    }
+    // Not the socket's address either: 10.5.5.6 has its own count.
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+});
+
 describe("the bounded hashing queue", () => {
   it("refuses at once with 503 when more passwords wait than it allows", async () => {
     let release: () => void = () => {};
