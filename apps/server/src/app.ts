@@ -41,9 +41,19 @@ import {
   getJsonWebKeySetRoute,
   getReadinessRoute,
 } from "./operations/operations.routes.js";
-import { createApplicationToken, getTenant } from "./platform/platform.handlers.js";
+import {
+  createAppAuthTicket,
+  createApplicationToken,
+  getTenant,
+  refreshAppAuthTicket,
+} from "./platform/platform.handlers.js";
 import { createPlatformRepository } from "./platform/platform.repository.js";
-import { createApplicationTokenRoute, getTenantRoute } from "./platform/platform.routes.js";
+import {
+  createAppAuthTicketRoute,
+  createApplicationTokenRoute,
+  getTenantRoute,
+  refreshAppAuthTicketRoute,
+} from "./platform/platform.routes.js";
 import { createPlatformService } from "./platform/platform.service.js";
 import { ROUTES, registerSecuritySchemes } from "./routes.js";
 import {
@@ -160,10 +170,15 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   });
 
   // The bearer token is an application token (a JWT for our application audience) or a
-  // shopper's own token (jwtAccessToken or opaque accessToken). Each route then asks for the
-  // kind it accepts: c.get("application")() or c.get("caller")().
+  // shopper's own token (jwtAccessToken or opaque accessToken). Kibo's older SDKs send the
+  // application token in x-vol-app-claims instead, read only when there is no Authorization
+  // header, and only as an application token. Each route then asks for the kind it accepts:
+  // c.get("application")() or c.get("caller")().
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const [scheme, token] = (c.req.header("authorization") ?? "").split(" ");
+    const authorization = c.req.header("authorization");
+    const appClaims = authorization === undefined ? c.req.header("x-vol-app-claims") : undefined;
+    const [scheme, token] =
+      appClaims === undefined ? (authorization ?? "").split(" ") : ["bearer", appClaims.trim()];
     if (scheme?.toLowerCase() !== "bearer" || !token) {
       throw new BearerTokenError(
         "A bearer token is required: Authorization: Bearer <token>.",
@@ -172,7 +187,9 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     }
     const app =
       appTokens.recall(token) ??
-      (audienceOf(token) === APPLICATION_AUDIENCE ? await appTokens.verify(token) : undefined);
+      (appClaims !== undefined || audienceOf(token) === APPLICATION_AUDIENCE
+        ? await appTokens.verify(token)
+        : undefined);
     if (app) {
       checkTenantHeaders(
         c.req.header("x-vol-tenant"),
@@ -245,6 +262,8 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   mountOperation(app, refreshUserAuthTicketRoute, refreshUserAuthTicket);
   mountOperation(app, deleteUserAuthTicketRoute, deleteUserAuthTicket);
   mountOperation(app, createApplicationTokenRoute, createApplicationToken);
+  mountOperation(app, createAppAuthTicketRoute, createAppAuthTicket);
+  mountOperation(app, refreshAppAuthTicketRoute, refreshAppAuthTicket);
   mountOperation(app, getTenantRoute, getTenant);
   mountOperation(app, getJsonWebKeySetRoute, async (c) => {
     c.header("cache-control", `public, max-age=${JWKS_MAX_AGE_SECONDS}`);

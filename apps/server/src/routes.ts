@@ -7,7 +7,12 @@ import {
   getJsonWebKeySetRoute,
   getReadinessRoute,
 } from "./operations/operations.routes.js";
-import { createApplicationTokenRoute, getTenantRoute } from "./platform/platform.routes.js";
+import {
+  createAppAuthTicketRoute,
+  createApplicationTokenRoute,
+  getTenantRoute,
+  refreshAppAuthTicketRoute,
+} from "./platform/platform.routes.js";
 import {
   createUserAuthTicketRoute,
   deleteUserAuthTicketRoute,
@@ -21,6 +26,8 @@ export const ROUTES: RouteConfig[] = [
   refreshUserAuthTicketRoute,
   deleteUserAuthTicketRoute,
   createApplicationTokenRoute,
+  createAppAuthTicketRoute,
+  refreshAppAuthTicketRoute,
   getTenantRoute,
   getJsonWebKeySetRoute,
   getHealthRoute,
@@ -33,6 +40,11 @@ export function registerSecuritySchemes(app: OpenAPIHono<any>): void {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "appClaims", {
+    type: "apiKey",
+    in: "header",
+    name: "x-vol-app-claims",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "customerToken", {
     type: "http",

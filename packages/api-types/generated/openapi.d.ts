@@ -147,6 +147,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/platform/applications/authtickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange application credentials for an application ticket (older Kibo SDKs)
+         * @description The exchange above in the form Kibo's older SDKs (such as `mozu-node-sdk`) use:
+         *     `applicationId` and `sharedSecret` in, a ticket in camelCase out. `accessToken` is the
+         *     same application token as the OAuth exchange's `access_token`; those SDKs send it in the
+         *     `x-vol-app-claims` header, which every operation that takes an application token accepts.
+         *     They post to `/platform/applications/authtickets/`: a trailing slash names the same
+         *     operation, on every path.
+         */
+        post: operations["createAppAuthTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/applications/authtickets/refresh-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Exchange an application ticket's refresh token for a new ticket (older Kibo SDKs)
+         * @description What Kibo's older SDKs call once `accessTokenExpiration` has passed: the `refreshToken`
+         *     of an earlier ticket (from either exchange) buys a new ticket for the same application,
+         *     and is retired. An unknown, used or expired refresh token answers 401.
+         */
+        put: operations["refreshAppAuthTicket"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/platform/tenants/{tenantId}": {
         parameters: {
             query?: never;
@@ -584,6 +631,35 @@ export interface components {
             expires_in: number;
             /** @description Exchanges for a new pair with `grant_type` `refresh_token`; single use. */
             refresh_token: string;
+        };
+        /** @description Application credentials, as Kibo's older SDKs send them. */
+        AppAuthInfo: {
+            /** @description The application's client id. */
+            applicationId: string;
+            /** @description The application's shared secret. */
+            sharedSecret: string;
+        };
+        /** @description The refresh token of an earlier application ticket. */
+        AppAuthTicketRefresh: {
+            /** @description The `refreshToken` (or OAuth `refresh_token`) of an earlier answer. */
+            refreshToken: string;
+        };
+        /** @description An application ticket, in the shape of Kibo's older SDKs. */
+        AppAuthTicket: {
+            /** @description A JWT naming the application, its tenant, site and behaviors. Send it as `x-vol-app-claims` (or as a bearer token). */
+            accessToken: string;
+            /**
+             * Format: date-time
+             * @description When `accessToken` stops being accepted (its `exp`).
+             */
+            accessTokenExpiration: string;
+            /** @description Buys a new ticket at `PUT /platform/applications/authtickets/refresh-ticket`; single use. */
+            refreshToken: string;
+            /**
+             * Format: date-time
+             * @description When `refreshToken` stops being accepted.
+             */
+            refreshTokenExpiration: string;
         };
         /** @description A tenant: one merchant's space. */
         Tenant: {
@@ -1119,6 +1195,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthTokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createAppAuthTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppAuthInfo"];
+            };
+        };
+        responses: {
+            /** @description The credentials are valid; here is an application ticket. */
+            200: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAuthTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    refreshAppAuthTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppAuthTicketRefresh"];
+            };
+        };
+        responses: {
+            /** @description The refresh token was valid; here is a new application ticket. */
+            200: {
+                headers: {
+                    "x-vol-correlation": components["headers"]["XVolCorrelation"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAuthTicket"];
                 };
             };
             400: components["responses"]["BadRequest"];

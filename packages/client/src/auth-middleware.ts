@@ -1,9 +1,9 @@
-// Application authentication as openapi-fetch middleware: every `/api` call but the oauth one
-// carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token. A call
+// Application authentication as openapi-fetch middleware: every `/api` call but the token
+// exchanges carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token. A call
 // that brings its own `Authorization` (a shopper's token) is sent as it is and never retried.
 import type { Middleware } from "openapi-fetch";
 import type { AppTokenSource } from "./app-token.js";
-import { OAUTH_PATH } from "./paths.js";
+import { PUBLIC_API_PATHS } from "./paths.js";
 
 interface Sent {
   /** A copy taken before sending, so the body can go again on a retry. */
@@ -28,8 +28,8 @@ export function createAuthMiddleware(tokens: AppTokenSource): Middleware {
 
   return {
     async onRequest({ request, schemaPath }) {
-      // The token exchange is public; sending it a bearer token would also loop.
-      if (schemaPath === OAUTH_PATH) {
+      // The token exchanges are public; sending them a bearer token would also loop.
+      if (PUBLIC_API_PATHS.includes(schemaPath)) {
         return undefined;
       }
       // The call names its own caller (`headers: { Authorization: "Bearer <shopper token>" }`):

@@ -19,8 +19,18 @@ export type RootPaths = Pick<paths, RootPath>;
  */
 export type ApiPaths = Omit<paths, RootPath>;
 
-/** The application-token exchange: the one `/api` operation sent without a bearer token. */
+/** The application-token exchange this client uses. */
 export const OAUTH_PATH = "/platform/applications/authtickets/oauth" satisfies keyof ApiPaths;
+
+/**
+ * The `/api` operations sent without a bearer token: the application-token exchanges (OAuth,
+ * and the ticket and refresh-ticket of Kibo's older SDKs).
+ */
+export const PUBLIC_API_PATHS: readonly string[] = [
+  OAUTH_PATH,
+  "/platform/applications/authtickets" satisfies keyof ApiPaths,
+  "/platform/applications/authtickets/refresh-ticket" satisfies keyof ApiPaths,
+];
 
 /**
  * The site root for the root-level operations, derived from the `/api` base URL:

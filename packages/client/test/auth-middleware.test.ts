@@ -90,6 +90,28 @@ describe("application auth", () => {
     expect(bearerOf(server.requests[0])).toBeNull();
   });
 
+  it("does not send a bearer token to the older SDKs' ticket exchanges either", async () => {
+    const ticket = {
+      accessToken: "old-sdk-token",
+      accessTokenExpiration: "2030-01-01T01:00:00.000Z",
+      refreshToken: "old-sdk-refresh",
+      refreshTokenExpiration: "2030-01-31T00:00:00.000Z",
+    };
+    const { server, client } = setup({ respond: () => Response.json(ticket) });
+    const created = await client.POST("/platform/applications/authtickets", {
+      body: { applicationId: "app-1", sharedSecret: "s3cret" },
+    });
+    const refreshed = await client.PUT("/platform/applications/authtickets/refresh-ticket", {
+      body: { refreshToken: "old-sdk-refresh" },
+    });
+    expect([created.data, refreshed.data]).toEqual([ticket, ticket]);
+    expect(server.requests.map((request) => request.url.pathname)).toEqual([
+      "/api/platform/applications/authtickets",
+      "/api/platform/applications/authtickets/refresh-ticket",
+    ]);
+    expect(server.requests.map(bearerOf)).toEqual([null, null]);
+  });
+
   it("answers a refused token with a fresh token and exactly one retry of the same body", async () => {
     const { server, client } = setup();
     await client.POST(ADD_ACCOUNT_PATH, { body });

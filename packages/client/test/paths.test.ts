@@ -3,7 +3,7 @@
 // the spec moves an operation to the site root or makes another one public.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { OAUTH_PATH, ROOT_PATHS, rootUrlOf } from "../src/paths.js";
+import { OAUTH_PATH, PUBLIC_API_PATHS, ROOT_PATHS, rootUrlOf } from "../src/paths.js";
 
 const SPEC_URL = new URL("../../../openapi/openapi.yaml", import.meta.url);
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
@@ -70,12 +70,13 @@ describe("the client's view of the spec", () => {
     expect([...facts.rootPaths].sort()).toStrictEqual([...ROOT_PATHS].sort());
   });
 
-  it("sends a bearer token to every /api operation but the oauth one", () => {
+  it("sends a bearer token to every /api operation but the token exchanges", () => {
     const rootPaths: readonly string[] = ROOT_PATHS;
-    const publicApiOperations = facts.publicOperations.filter(
-      (operation) => !rootPaths.includes(operation.split(" ")[1] ?? ""),
-    );
-    expect(publicApiOperations).toStrictEqual([`post ${OAUTH_PATH}`]);
+    const publicApiPaths = facts.publicOperations
+      .map((operation) => operation.split(" ")[1] ?? "")
+      .filter((path) => !rootPaths.includes(path));
+    expect([...publicApiPaths].sort()).toStrictEqual([...PUBLIC_API_PATHS].sort());
+    expect(PUBLIC_API_PATHS).toContain(OAUTH_PATH);
   });
 });
 

@@ -92,8 +92,9 @@ export function createSpecChecker(spec = loadSpec()) {
   for (const [path, item] of Object.entries(spec.paths)) {
     const server = String(item.servers?.[0]?.url ?? baseUrl);
     const full = `${server.replace(/\/$/, "")}${path}`;
+    // Any case, and one trailing slash or none, as the spec's description says.
     const pattern = new RegExp(
-      `^${full.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}$`,
+      `^${full.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}/?$`,
       "i",
     );
     for (const method of ["get", "put", "post", "delete", "patch"]) {

@@ -14,7 +14,9 @@ export interface AppPrincipal {
 }
 
 export interface AppTokens {
-  issue(principal: AppPrincipal): Promise<{ token: string; expiresInSeconds: number }>;
+  issue(
+    principal: AppPrincipal,
+  ): Promise<{ token: string; expiresInSeconds: number; expiresAt: Date }>;
   verify(token: string): Promise<AppPrincipal>;
   /** The principal of a token verified before and not yet expired; no verification. */
   recall(token: string): AppPrincipal | undefined;
@@ -58,7 +60,11 @@ export function createAppTokens(deps: {
         iat: issuedAt,
         exp: issuedAt + ttlSeconds,
       });
-      return { token, expiresInSeconds: ttlSeconds };
+      return {
+        token,
+        expiresInSeconds: ttlSeconds,
+        expiresAt: new Date((issuedAt + ttlSeconds) * 1000),
+      };
     },
     recall,
     async verify(token) {

@@ -1,5 +1,6 @@
-// Kibo's SDKs differ in path casing (Add-Account-And-Login vs add-account-and-login): map a
-// request path onto the registered route whose static segments match it case-insensitively.
+// Kibo's SDKs differ in path casing (Add-Account-And-Login vs add-account-and-login), and the
+// older ones end some paths with a slash (authtickets/): map a request path onto the registered
+// route whose static segments match it case-insensitively, with or without one trailing slash.
 export function createPathCanonicaliser(templates: string[]): (path: string) => string {
   const routes = templates.map((template) =>
     template
@@ -21,7 +22,7 @@ export function createPathCanonicaliser(templates: string[]): (path: string) => 
   };
 
   function canonicalise(path: string): string {
-    const segments = path.split("/");
+    const segments = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/");
     for (const route of routes) {
       if (route.length !== segments.length) continue;
       const matches = route.every(

@@ -74,9 +74,11 @@ export const TenantSiteHeaders = z.object({
     .openapi({ type: "integer", format: "int32" }),
 });
 
-export const APP_TOKEN_SECURITY: Record<string, string[]>[] = [{ appToken: [] }];
+/** An application token, as a bearer token or (older Kibo SDKs) in x-vol-app-claims. */
+export const APP_TOKEN_SECURITY: Record<string, string[]>[] = [{ appToken: [] }, { appClaims: [] }];
 /** Either an application token or the shopper's own access token. */
 export const APP_OR_SHOPPER_SECURITY: Record<string, string[]>[] = [
   { appToken: [] },
+  { appClaims: [] },
   { customerToken: [] },
 ];

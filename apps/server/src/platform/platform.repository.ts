@@ -148,15 +148,22 @@ export function createPlatformRepository(db: Db) {
         .execute();
     },
 
-    /** Deletes the refresh token if it is the client's and unexpired; answers whether it was. */
-    async consumeRefreshToken(tokenHash: string, clientId: string, now: string): Promise<boolean> {
-      const result = await kysely
+    /**
+     * Deletes the refresh token if it is unexpired (and the client's, when one is named);
+     * answers the client it belonged to, or undefined when there was no such token.
+     */
+    async consumeRefreshToken(
+      tokenHash: string,
+      now: string,
+      clientId?: string,
+    ): Promise<string | undefined> {
+      let query = kysely
         .deleteFrom("application_refresh_tokens")
         .where("token_hash", "=", tokenHash)
-        .where("client_id", "=", clientId)
-        .where("expires_at", ">", now)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+        .where("expires_at", ">", now);
+      if (clientId !== undefined) query = query.where("client_id", "=", clientId);
+      const row = await query.returning("client_id").executeTakeFirst();
+      return row?.client_id;
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   jsonResponse,
   ResponseFieldsQuery,
 } from "../http/openapi-parts.js";
-import { int32, NO_NUL } from "../http/schema-helpers.js";
+import { dateTime, int32, NO_NUL } from "../http/schema-helpers.js";
 
 export const OAuthTokenRequestSchema = z
   .object({
@@ -25,6 +25,26 @@ export const OAuthTokenResponseSchema = z
     refresh_token: z.string(),
   })
   .openapi("OAuthTokenResponse");
+
+export const AppAuthInfoSchema = z
+  .object({
+    applicationId: z.string().min(1).max(200).regex(NO_NUL),
+    sharedSecret: z.string().min(1).max(200),
+  })
+  .openapi("AppAuthInfo");
+
+export const AppAuthTicketRefreshSchema = z
+  .object({ refreshToken: z.string().min(1).max(200) })
+  .openapi("AppAuthTicketRefresh");
+
+export const AppAuthTicketSchema = z
+  .object({
+    accessToken: z.string(),
+    accessTokenExpiration: dateTime(),
+    refreshToken: z.string(),
+    refreshTokenExpiration: dateTime(),
+  })
+  .openapi("AppAuthTicket");
 
 export const SiteSchema = z
   .object({ id: int32(), tenantId: int32(), name: z.string() })
@@ -55,6 +75,47 @@ export const createApplicationTokenRoute = createRoute({
     200: jsonResponse(
       OAuthTokenResponseSchema,
       "The credentials are valid; here is an application token.",
+    ),
+    ...errorResponses(400, 401, 413, 415, 500, 503),
+  },
+});
+
+// The same exchange in the form of Kibo's older SDKs (camelCase, x-vol-app-claims).
+export const createAppAuthTicketRoute = createRoute({
+  method: "post",
+  path: "/api/platform/applications/authtickets",
+  operationId: "createAppAuthTicket",
+  security: [],
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: AppAuthInfoSchema } },
+    },
+  },
+  responses: {
+    200: jsonResponse(
+      AppAuthTicketSchema,
+      "The credentials are valid; here is an application ticket.",
+    ),
+    ...errorResponses(400, 401, 413, 415, 500, 503),
+  },
+});
+
+export const refreshAppAuthTicketRoute = createRoute({
+  method: "put",
+  path: "/api/platform/applications/authtickets/refresh-ticket",
+  operationId: "refreshAppAuthTicket",
+  security: [],
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: AppAuthTicketRefreshSchema } },
+    },
+  },
+  responses: {
+    200: jsonResponse(
+      AppAuthTicketSchema,
+      "The refresh token was valid; here is a new application ticket.",
     ),
     ...errorResponses(400, 401, 413, 415, 500, 503),
   },

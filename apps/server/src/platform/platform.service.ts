@@ -19,6 +19,14 @@ export interface IssuedAppToken {
   refresh_token: string;
 }
 
+/** The same grant in the shape of Kibo's older SDKs. */
+export interface AppAuthTicket {
+  accessToken: string;
+  accessTokenExpiration: string;
+  refreshToken: string;
+  refreshTokenExpiration: string;
+}
+
 /** Tenant, site and the configured application, written at every start (idempotent). */
 export async function bootstrapPlatform(
   repository: PlatformRepository,
@@ -99,16 +107,26 @@ export function createPlatformService(deps: {
     return app;
   }
 
-  async function issueFor(app: AppPrincipal): Promise<IssuedAppToken> {
-    const { token, expiresInSeconds } = await appTokens.issue(app);
+  /** A new application token and a refresh token for it (stored as a hash only). */
+  async function grantFor(app: AppPrincipal) {
+    const access = await appTokens.issue(app);
     const refreshToken = randomToken();
-    const expiresAt = new Date(now().getTime() + APP_REFRESH_TTL_MS).toISOString();
-    await repository.storeRefreshToken(sha256(refreshToken), app.clientId, expiresAt);
+    const refreshExpiresAt = new Date(now().getTime() + APP_REFRESH_TTL_MS);
+    await repository.storeRefreshToken(
+      sha256(refreshToken),
+      app.clientId,
+      refreshExpiresAt.toISOString(),
+    );
+    return { access, refreshToken, refreshExpiresAt };
+  }
+
+  async function ticketFor(app: AppPrincipal): Promise<AppAuthTicket> {
+    const { access, refreshToken, refreshExpiresAt } = await grantFor(app);
     return {
-      access_token: token,
-      token_type: "bearer",
-      expires_in: expiresInSeconds,
-      refresh_token: refreshToken,
+      accessToken: access.token,
+      accessTokenExpiration: access.expiresAt.toISOString(),
+      refreshToken,
+      refreshTokenExpiration: refreshExpiresAt.toISOString(),
     };
   }
 
@@ -126,12 +144,40 @@ export function createPlatformService(deps: {
           presented !== "" &&
           (await repository.consumeRefreshToken(
             sha256(presented),
-            app.clientId,
             now().toISOString(),
+            app.clientId,
           ));
         if (!consumed) throw new UnauthorizedError("The refresh token is not valid.");
       }
-      return issueFor(app);
+      const { access, refreshToken } = await grantFor(app);
+      return {
+        access_token: access.token,
+        token_type: "bearer",
+        expires_in: access.expiresInSeconds,
+        refresh_token: refreshToken,
+      };
+    },
+
+    /** Older Kibo SDKs: the client-credentials exchange with camelCase names. */
+    async authenticateApp(request: {
+      applicationId: string;
+      sharedSecret: string;
+    }): Promise<AppAuthTicket> {
+      return ticketFor(await authenticate(request.applicationId, request.sharedSecret));
+    },
+
+    /**
+     * Older Kibo SDKs: the refresh token alone names the application. It is retired, and the
+     * application must still exist.
+     */
+    async refreshAppTicket(refreshToken: string): Promise<AppAuthTicket> {
+      const clientId = await repository.consumeRefreshToken(
+        sha256(refreshToken),
+        now().toISOString(),
+      );
+      const app = clientId === undefined ? undefined : await repository.findApplication(clientId);
+      if (!app) throw new UnauthorizedError("The refresh token is not valid.");
+      return ticketFor(app);
     },
 
     async tenantFor(principal: AppPrincipal, tenantId: number): Promise<StoredTenant> {

@@ -349,7 +349,7 @@ const SPEC_MUTATIONS: SpecMutation[] = [
     mutate: (spec) => {
       operation(spec, "/commerce/customer/accounts/Add-Account-And-Login", "post").security = [];
     },
-    want: { document: [`${SIGN_UP_OPERATION} security: [] != [{"appToken":[]}]`] },
+    want: { document: [`${SIGN_UP_OPERATION} security: [] != [{"appClaims":[]},{"appToken":[]}]`] },
   },
   {
     given: "an operationId changed (addAccountAndLogin -> signUp)",

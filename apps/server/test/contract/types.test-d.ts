@@ -62,10 +62,15 @@ import type {
   JsonWebKeySetSchema,
 } from "../../src/operations/operations.routes.js";
 import type {
+  AppAuthInfoSchema,
+  AppAuthTicketRefreshSchema,
+  AppAuthTicketSchema,
+  createAppAuthTicketRoute,
   createApplicationTokenRoute,
   getTenantRoute,
   OAuthTokenRequestSchema,
   OAuthTokenResponseSchema,
+  refreshAppAuthTicketRoute,
   SiteSchema,
   TenantSchema,
 } from "../../src/platform/platform.routes.js";
@@ -81,6 +86,9 @@ type Schemas = components["schemas"];
 /** Every named zod schema, under its openapi.yaml component name. */
 interface Components {
   Address: typeof AddressSchema;
+  AppAuthInfo: typeof AppAuthInfoSchema;
+  AppAuthTicket: typeof AppAuthTicketSchema;
+  AppAuthTicketRefresh: typeof AppAuthTicketRefreshSchema;
   AuditInfo: typeof AuditInfoSchema;
   CommerceSummary: typeof CommerceSummarySchema;
   ContactType: typeof ContactTypeSchema;
@@ -117,6 +125,8 @@ interface Routes {
   refreshUserAuthTicket: typeof refreshUserAuthTicketRoute;
   deleteUserAuthTicket: typeof deleteUserAuthTicketRoute;
   createApplicationToken: typeof createApplicationTokenRoute;
+  createAppAuthTicket: typeof createAppAuthTicketRoute;
+  refreshAppAuthTicket: typeof refreshAppAuthTicketRoute;
   getTenant: typeof getTenantRoute;
   getJsonWebKeySet: typeof getJsonWebKeySetRoute;
   getHealth: typeof getHealthRoute;
@@ -192,6 +202,9 @@ describe("every component schema is the zod schema of the same name", () => {
     expectTypeOf<Out<"JsonWebKeySet">>().toEqualTypeOf<Schemas["JsonWebKeySet"]>();
     expectTypeOf<Out<"KiboError">>().toEqualTypeOf<Schemas["KiboError"]>();
     expectTypeOf<Out<"KiboErrorItem">>().toEqualTypeOf<Schemas["KiboErrorItem"]>();
+    expectTypeOf<Out<"AppAuthInfo">>().toEqualTypeOf<Schemas["AppAuthInfo"]>();
+    expectTypeOf<Out<"AppAuthTicket">>().toEqualTypeOf<Schemas["AppAuthTicket"]>();
+    expectTypeOf<Out<"AppAuthTicketRefresh">>().toEqualTypeOf<Schemas["AppAuthTicketRefresh"]>();
     expectTypeOf<Out<"OAuthTokenRequest">>().toEqualTypeOf<Schemas["OAuthTokenRequest"]>();
     expectTypeOf<Out<"OAuthTokenResponse">>().toEqualTypeOf<Schemas["OAuthTokenResponse"]>();
     expectTypeOf<Out<"Phone">>().toEqualTypeOf<Schemas["Phone"]>();
@@ -222,6 +235,9 @@ describe("every component schema is the zod schema of the same name", () => {
     expectTypeOf<In<"JsonWebKeySet">>().toEqualTypeOf<Schemas["JsonWebKeySet"]>();
     expectTypeOf<In<"KiboError">>().toEqualTypeOf<Schemas["KiboError"]>();
     expectTypeOf<In<"KiboErrorItem">>().toEqualTypeOf<Schemas["KiboErrorItem"]>();
+    expectTypeOf<In<"AppAuthInfo">>().toEqualTypeOf<Schemas["AppAuthInfo"]>();
+    expectTypeOf<In<"AppAuthTicket">>().toEqualTypeOf<Schemas["AppAuthTicket"]>();
+    expectTypeOf<In<"AppAuthTicketRefresh">>().toEqualTypeOf<Schemas["AppAuthTicketRefresh"]>();
     expectTypeOf<In<"OAuthTokenRequest">>().toEqualTypeOf<Schemas["OAuthTokenRequest"]>();
     expectTypeOf<In<"OAuthTokenResponse">>().toEqualTypeOf<Schemas["OAuthTokenResponse"]>();
     expectTypeOf<In<"Phone">>().toEqualTypeOf<Schemas["Phone"]>();
@@ -290,6 +306,28 @@ describe("every route declares what the spec declares for its operation", () => 
   test("createApplicationToken", () => {
     type R = Route<"createApplicationToken">;
     type O = Operation<"createApplicationToken">;
+    expectTypeOf<RouteBody<R, "in">>().toEqualTypeOf<SpecBody<O>>();
+    expectTypeOf<RouteBody<R, "out">>().toEqualTypeOf<SpecBody<O>>();
+    expectTypeOf<RouteParams<R, "query">>().toEqualTypeOf<SpecParams<O, "query">>();
+    expectTypeOf<RouteParams<R, "headers">>().toEqualTypeOf<SpecParams<O, "header">>();
+    expectTypeOf<RouteParams<R, "params">>().toEqualTypeOf<SpecParams<O, "path">>();
+    expectTypeOf<RouteBodies<R>>().toEqualTypeOf<SpecBodies<O>>();
+  });
+
+  test("createAppAuthTicket", () => {
+    type R = Route<"createAppAuthTicket">;
+    type O = Operation<"createAppAuthTicket">;
+    expectTypeOf<RouteBody<R, "in">>().toEqualTypeOf<SpecBody<O>>();
+    expectTypeOf<RouteBody<R, "out">>().toEqualTypeOf<SpecBody<O>>();
+    expectTypeOf<RouteParams<R, "query">>().toEqualTypeOf<SpecParams<O, "query">>();
+    expectTypeOf<RouteParams<R, "headers">>().toEqualTypeOf<SpecParams<O, "header">>();
+    expectTypeOf<RouteParams<R, "params">>().toEqualTypeOf<SpecParams<O, "path">>();
+    expectTypeOf<RouteBodies<R>>().toEqualTypeOf<SpecBodies<O>>();
+  });
+
+  test("refreshAppAuthTicket", () => {
+    type R = Route<"refreshAppAuthTicket">;
+    type O = Operation<"refreshAppAuthTicket">;
     expectTypeOf<RouteBody<R, "in">>().toEqualTypeOf<SpecBody<O>>();
     expectTypeOf<RouteBody<R, "out">>().toEqualTypeOf<SpecBody<O>>();
     expectTypeOf<RouteParams<R, "query">>().toEqualTypeOf<SpecParams<O, "query">>();
