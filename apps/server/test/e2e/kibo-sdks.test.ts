@@ -1,0 +1,221 @@
+// Kibo's own SDKs, unchanged, against the built server on a real port:
+// - the current REST SDK (@kibocommerce/rest-sdk 3.x): the OAuth exchange, the tenant lookup,
+//   then customer calls with Authorization: Bearer;
+// - the older Node SDK (mozu-node-sdk 2.x): the application ticket at authtickets/, the
+//   ticket's token in x-vol-app-claims, and refresh-ticket once the ticket has expired.
+// The REST SDK always speaks HTTPS to hosts it names itself (the auth host, and the tenant's
+// t{tenant}-s{site} host when the tenant has no domain), so its fetch sends every request to
+// this server, as DNS and a TLS-terminating proxy would in a deployment; each answer it gets is
+// checked against openapi.yaml. The older SDK is given the server's http:// URL.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Configuration } from "@kibocommerce/rest-sdk";
+import { CustomerAccountApi } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ensureBuilt,
+  type ServerProcess,
+  startServer,
+  stopAllServers,
+} from "../support/server-process.js";
+import { validatingFetch } from "../support/spec-validator.js";
+
+const TENANT_ID = 1000;
+const SITE_ID = 2000;
+const APP_TOKEN_TTL_SECONDS = 3; // short, so that the older SDK's ticket expires within a test
+const app = { clientId: "storefront.kibo-sdks", sharedSecret: `shared-${randomUUID()}` };
+const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+
+const shopper = (emailAddress = `sdk.${randomUUID()}@example.com`) => ({
+  account: { emailAddress, firstName: "Ada", lastName: "Lovelace" },
+  password: `pw-${randomUUID()}`,
+});
+
+/** The slice of mozu-node-sdk these tests use (it ships no types). */
+interface OlderSdkClient {
+  commerce(): {
+    customer(): {
+      customerAccount(): {
+        addAccountAndLogin(body: unknown): Promise<{
+          accessToken: string;
+          jwtAccessToken: string;
+          customerAccount: { id: number; emailAddress: string };
+        }>;
+      };
+    };
+  };
+}
+const olderSdk = createRequire(import.meta.url)("mozu-node-sdk") as {
+  client(context: Record<string, unknown>): OlderSdkClient;
+};
+
+describe("Kibo's own SDKs against the built server (SQLite)", () => {
+  let dir: string;
+  let server: ServerProcess;
+  /** The API requests the server answered, as its log lines name them. */
+  const served = () =>
+    server
+      .logs()
+      .filter((entry) => entry.msg === "request" && String(entry.route).startsWith("/api/"))
+      .map((entry) => `${entry.method} ${entry.route} ${entry.status}`);
+  /** How many there are once no new log line has arrived for 100 ms. */
+  const settled = async () => {
+    let count = served().length;
+    for (;;) {
+      await sleep(100);
+      if (served().length === count) return count;
+      count = served().length;
+    }
+  };
+  /** The next `count` of them after the first `before`, once their log lines have arrived. */
+  const servedAfter = async (before: number, count: number) => {
+    for (let waited = 0; served().length < before + count && waited < 5000; waited += 20) {
+      await sleep(20);
+    }
+    return served().slice(before);
+  };
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-sdks-e2e-"));
+    server = await startServer({
+      databaseUrl: join(dir, "kibo-auth.sqlite"),
+      env: {
+        APP_CLIENT_ID: app.clientId,
+        APP_SHARED_SECRET: app.sharedSecret,
+        APP_TOKEN_TTL_SECONDS: String(APP_TOKEN_TTL_SECONDS),
+        TENANT_ID: String(TENANT_ID),
+        SITE_ID: String(SITE_ID),
+      },
+      name: "kibo sdks e2e",
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("@kibocommerce/rest-sdk", () => {
+    const requested: string[] = [];
+    let accounts: CustomerAccountApi;
+    beforeAll(() => {
+      const validate = validatingFetch();
+      const fetchApi = (url: string | URL | Request, init?: RequestInit) => {
+        const named = new URL(String(url));
+        requested.push(`${named.protocol}//${named.host}${named.pathname}`);
+        return validate(`${server.origin}${named.pathname}${named.search}`, init);
+      };
+      accounts = new CustomerAccountApi(
+        new Configuration({
+          tenantId: TENANT_ID,
+          siteId: SITE_ID,
+          clientId: app.clientId,
+          sharedSecret: app.sharedSecret,
+          authHost: "home.example.test",
+          fetchApi: fetchApi as typeof fetch,
+        }),
+      );
+    });
+
+    it("authenticates the application, looks the tenant up and signs a shopper up", async () => {
+      const body = shopper();
+      const ticket = await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: body });
+      expect(ticket.customerAccount?.emailAddress).toBe(body.account.emailAddress);
+      expect(ticket.customerAccount?.id).toEqual(expect.any(Number));
+      expect(ticket.jwtAccessToken?.split(".")).toHaveLength(3);
+      expect(ticket.requires2FA).toBe(false);
+      // The tenant has no domain, so the SDK sent the customer call to the tenant's default
+      // host, which in this test is this server too.
+      expect(requested).toEqual([
+        "https://home.example.test/api/platform/applications/authtickets/oauth",
+        `https://home.example.test/api/platform/tenants/${TENANT_ID}`,
+        `https://t${TENANT_ID}-s${SITE_ID}.sandbox.mozu.com${SIGN_UP}`,
+      ]);
+    });
+
+    it("gets only the fields responseFields names", async () => {
+      const body = shopper();
+      const ticket = await accounts.addAccountAndLogin({
+        responseFields: "accessToken,customerAccount(id,emailAddress)",
+        customerAccountAndAuthInfo: body,
+      });
+      expect(Object.keys(ticket).sort()).toEqual(["accessToken", "customerAccount"]);
+      expect(Object.keys(ticket.customerAccount ?? {}).sort()).toEqual(["emailAddress", "id"]);
+    });
+
+    it("rejects an email address taken in another case with the 409 in Kibo's error shape", async () => {
+      const body = shopper(`Taken.${randomUUID()}@example.com`);
+      await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: body });
+      const again = shopper(body.account.emailAddress.toLowerCase());
+      const refused = await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: again }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({
+        name: "ResponseError",
+        response: { status: 409 },
+        apiError: { errorCode: "VALIDATION_CONFLICT" },
+      });
+    });
+  });
+
+  describe("mozu-node-sdk", () => {
+    const context = () => ({
+      appKey: app.clientId,
+      sharedSecret: app.sharedSecret,
+      baseUrl: `${server.origin}/`,
+      tenantPod: `${server.origin}/`,
+      tenant: TENANT_ID,
+      site: SITE_ID,
+    });
+    // One resource client for the whole describe, as a storefront keeps one: the SDK caches
+    // the application ticket in it.
+    let accounts: ReturnType<
+      ReturnType<ReturnType<OlderSdkClient["commerce"]>["customer"]>["customerAccount"]
+    >;
+    beforeAll(() => {
+      accounts = olderSdk.client(context()).commerce().customer().customerAccount();
+    });
+    const signUp = (body: unknown) => accounts.addAccountAndLogin(body);
+
+    it("gets an application ticket, then signs a shopper up with x-vol-app-claims", async () => {
+      const before = await settled();
+      const body = shopper();
+      const ticket = await signUp(body);
+      expect(ticket.customerAccount.emailAddress).toBe(body.account.emailAddress);
+      expect(ticket.jwtAccessToken.split(".")).toHaveLength(3);
+      expect(await servedAfter(before, 2)).toEqual([
+        "POST /api/platform/applications/authtickets 200",
+        `POST ${SIGN_UP} 200`,
+      ]);
+    });
+
+    it("renews its ticket at refresh-ticket once the ticket has expired, and goes on", async () => {
+      await signUp(shopper());
+      await sleep(APP_TOKEN_TTL_SECONDS * 1000 + 500);
+      const before = await settled();
+      const body = shopper();
+      const ticket = await signUp(body);
+      expect(ticket.customerAccount.emailAddress).toBe(body.account.emailAddress);
+      expect(await servedAfter(before, 2)).toEqual([
+        "PUT /api/platform/applications/authtickets/refresh-ticket 200",
+        `POST ${SIGN_UP} 200`,
+      ]);
+    });
+
+    it("rejects an email address taken in another case with Kibo's VALIDATION_CONFLICT", async () => {
+      const body = shopper(`Older.${randomUUID()}@example.com`);
+      await signUp(body);
+      const refused = await signUp(shopper(body.account.emailAddress.toUpperCase())).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refused).toMatchObject({ originalError: { errorCode: "VALIDATION_CONFLICT" } });
+    });
+  });
+});
