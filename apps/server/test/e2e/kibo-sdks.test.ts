@@ -14,7 +14,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Configuration } from "@kibocommerce/rest-sdk";
-import { CustomerAccountApi } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
+import {
+  CustomerAccountApi,
+  StorefrontAuthTicketApi,
+} from "@kibocommerce/rest-sdk/clients/Customer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureBuilt,
@@ -103,6 +106,7 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
   describe("@kibocommerce/rest-sdk", () => {
     const requested: string[] = [];
     let accounts: CustomerAccountApi;
+    let sessions: StorefrontAuthTicketApi;
     beforeAll(() => {
       const validate = validatingFetch();
       const fetchApi = (url: string | URL | Request, init?: RequestInit) => {
@@ -110,16 +114,16 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
         requested.push(`${named.protocol}//${named.host}${named.pathname}`);
         return validate(`${server.origin}${named.pathname}${named.search}`, init);
       };
-      accounts = new CustomerAccountApi(
-        new Configuration({
-          tenantId: TENANT_ID,
-          siteId: SITE_ID,
-          clientId: app.clientId,
-          sharedSecret: app.sharedSecret,
-          authHost: "home.example.test",
-          fetchApi: fetchApi as typeof fetch,
-        }),
-      );
+      const configuration = new Configuration({
+        tenantId: TENANT_ID,
+        siteId: SITE_ID,
+        clientId: app.clientId,
+        sharedSecret: app.sharedSecret,
+        authHost: "home.example.test",
+        fetchApi: fetchApi as typeof fetch,
+      });
+      accounts = new CustomerAccountApi(configuration);
+      sessions = new StorefrontAuthTicketApi(configuration);
     });
 
     it("authenticates the application, looks the tenant up and signs a shopper up", async () => {
@@ -136,6 +140,24 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
         `https://home.example.test/api/platform/tenants/${TENANT_ID}`,
         `https://t${TENANT_ID}-s${SITE_ID}.sandbox.mozu.com${SIGN_UP}`,
       ]);
+    });
+
+    it("logs the shopper in, refreshes the session and reads the account", async () => {
+      const body = shopper();
+      const signedUp = await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: body });
+      const loggedIn = await sessions.createUserAuthTicket({
+        customerUserAuthInfo: {
+          username: body.account.emailAddress.toUpperCase(),
+          password: body.password,
+        },
+      });
+      expect(loggedIn.customerAccount?.id).toBe(signedUp.customerAccount?.id);
+      const refreshed = await sessions.refreshUserAuthTicket({
+        refreshToken: loggedIn.refreshToken ?? "",
+      });
+      expect(refreshed.accessToken).not.toBe(loggedIn.accessToken);
+      const account = await accounts.getAccount({ accountId: signedUp.customerAccount?.id ?? 0 });
+      expect(account.emailAddress).toBe(body.account.emailAddress);
     });
 
     it("gets only the fields responseFields names", async () => {
