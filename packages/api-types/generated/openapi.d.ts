@@ -1176,7 +1176,19 @@ export interface operations {
     };
     createApplicationToken: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1207,7 +1219,19 @@ export interface operations {
     };
     createAppAuthTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1238,7 +1262,19 @@ export interface operations {
     };
     refreshAppAuthTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Limits which fields the response body carries. A comma-separated list of property
+                 *     names; a name followed by a parenthesised list selects inside that object (or inside
+                 *     each element of that array), to any depth:
+                 *     `accessToken,customerAccount(id,emailAddress,contacts(id,email))`.
+                 *     Names are matched exactly; a name the object lacks selects nothing. An expression that
+                 *     does not parse (unbalanced parentheses, an empty name) answers 400. Error bodies are
+                 *     never filtered.
+                 * @example accessToken,customerAccount(id,emailAddress)
+                 */
+                responseFields?: components["parameters"]["ResponseFields"];
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -66,6 +66,7 @@ export const createApplicationTokenRoute = createRoute({
   operationId: "createApplicationToken",
   security: [],
   request: {
+    query: ResponseFieldsQuery,
     body: {
       required: true,
       content: { "application/json": { schema: OAuthTokenRequestSchema } },
@@ -87,6 +88,7 @@ export const createAppAuthTicketRoute = createRoute({
   operationId: "createAppAuthTicket",
   security: [],
   request: {
+    query: ResponseFieldsQuery,
     body: {
       required: true,
       content: { "application/json": { schema: AppAuthInfoSchema } },
@@ -107,6 +109,7 @@ export const refreshAppAuthTicketRoute = createRoute({
   operationId: "refreshAppAuthTicket",
   security: [],
   request: {
+    query: ResponseFieldsQuery,
     body: {
       required: true,
       content: { "application/json": { schema: AppAuthTicketRefreshSchema } },

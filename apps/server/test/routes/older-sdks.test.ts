@@ -66,6 +66,18 @@ describe.each(DIALECTS)("older SDKs' application tickets on %s", (dialect) => {
     expect(hashes).not.toContain(issued.refreshToken);
   });
 
+  it("applies responseFields, which those SDKs put on every call", async () => {
+    const response = await t.call(`${TICKETS}/?responseFields=accessToken,accessTokenExpiration`, {
+      method: "POST",
+      json: { applicationId: APP.clientId, sharedSecret: APP.sharedSecret },
+    });
+    expect(response.status).toBe(200);
+    expect(Object.keys(await readJson(response)).sort()).toEqual([
+      "accessToken",
+      "accessTokenExpiration",
+    ]);
+  });
+
   it("refuses wrong credentials with 401 in Kibo's shape, and missing ones with 400", async () => {
     for (const body of [
       { applicationId: APP.clientId, sharedSecret: "not-the-secret" },
