@@ -1,6 +1,7 @@
 // Application authentication as openapi-fetch middleware: every `/api` call but the token
-// exchanges carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh token. A call
-// that brings its own `Authorization` (a shopper's token) is sent as it is and never retried.
+// exchanges carries `Authorization: Bearer <app token>`; a 401 is retried once with a fresh
+// token. A call that brings its own `Authorization` (a shopper's token) is sent as it is and
+// never retried.
 import type { Middleware } from "openapi-fetch";
 import type { AppTokenSource } from "./app-token.js";
 import { PUBLIC_API_PATHS } from "./paths.js";
