@@ -3,18 +3,10 @@
 // receives is checked against openapi.yaml on the way in, and every exchange is recorded so
 // that the tests can count what the client sent on its own (the app-token requests).
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, createClient, type KiboClient, toResult } from "@kibo-auth/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ensureBuilt,
-  type ServerProcess,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
 import { validatingFetch } from "../support/spec-validator.js";
 
 const SIGN_UP = "/commerce/customer/accounts/Add-Account-And-Login";
@@ -66,8 +58,8 @@ const shopper = (emailAddress = `client.${randomUUID()}@example.com`) => ({
 });
 
 describe("the client against the built server (SQLite)", () => {
-  let dir: string;
   let server: ServerProcess;
+  let stop: (() => Promise<void>) | undefined;
   const clientFor = (recorder: ReturnType<typeof recordingFetch>, now?: () => number) =>
     createClient({
       baseUrl: `${server.origin}/api`,
@@ -86,17 +78,14 @@ describe("the client against the built server (SQLite)", () => {
   let laggingTokenAt: number;
 
   beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-client-e2e-"));
-    server = await startServer({
-      databaseUrl: join(dir, "kibo-auth.sqlite"),
+    ({ server, stop } = await startSqliteServer({
+      name: "client e2e",
       env: {
         APP_CLIENT_ID: app.clientId,
         APP_SHARED_SECRET: app.sharedSecret,
         APP_TOKEN_TTL_SECONDS: String(APP_TOKEN_TTL_SECONDS),
       },
-      name: "client e2e",
-    });
+    }));
     // Started here, so that its token ages while the other tests run.
     const recorder = recordingFetch();
     const start = Date.now();
@@ -106,10 +95,7 @@ describe("the client against the built server (SQLite)", () => {
     expect(first.status).toBe(200);
   }, 180_000);
 
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop?.());
 
   it("gets the app token by itself and signs a shopper up (200, a typed ticket)", async () => {
     const recorder = recordingFetch();

@@ -8,10 +8,7 @@
 // this server, as DNS and a TLS-terminating proxy would in a deployment; each answer it gets is
 // checked against openapi.yaml. The older SDK is given the server's http:// URL.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Configuration } from "@kibocommerce/rest-sdk";
 import {
@@ -19,12 +16,7 @@ import {
   StorefrontAuthTicketApi,
 } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ensureBuilt,
-  type ServerProcess,
-  startServer,
-  stopAllServers,
-} from "../support/server-process.js";
+import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
 import { validatingFetch } from "../support/spec-validator.js";
 
 const TENANT_ID = 1000;
@@ -57,8 +49,8 @@ const olderSdk = createRequire(import.meta.url)("mozu-node-sdk") as {
 };
 
 describe("Kibo's own SDKs against the built server (SQLite)", () => {
-  let dir: string;
   let server: ServerProcess;
+  let stop: (() => Promise<void>) | undefined;
   /** The API requests the server answered, as its log lines name them. */
   const served = () =>
     server
@@ -83,10 +75,8 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
   };
 
   beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-sdks-e2e-"));
-    server = await startServer({
-      databaseUrl: join(dir, "kibo-auth.sqlite"),
+    ({ server, stop } = await startSqliteServer({
+      name: "kibo sdks e2e",
       env: {
         APP_CLIENT_ID: app.clientId,
         APP_SHARED_SECRET: app.sharedSecret,
@@ -94,14 +84,10 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
         TENANT_ID: String(TENANT_ID),
         SITE_ID: String(SITE_ID),
       },
-      name: "kibo sdks e2e",
-    });
+    }));
   }, 180_000);
 
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop?.());
 
   describe("@kibocommerce/rest-sdk", () => {
     const requested: string[] = [];

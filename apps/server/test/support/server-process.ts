@@ -5,7 +5,15 @@
 // when the test process exits, whatever happened to the test.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -267,6 +275,36 @@ export async function untilServerHasRead(
       throw new Error(`${server.name} did not read the request within ${timeoutMs} ms`);
     }
     await sleep(5);
+  }
+}
+
+/**
+ * The built server on a fresh SQLite file in a directory of its own (dist/ built first when
+ * needed); `stop` stops it and removes the directory.
+ */
+export async function startSqliteServer(options: {
+  name: string;
+  env?: Record<string, string>;
+}): Promise<{ server: ServerProcess; stop(): Promise<void> }> {
+  await ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const server = await startServer({
+      databaseUrl: join(dir, "kibo-auth.sqlite"),
+      env: options.env ?? {},
+      name: options.name,
+    });
+    return {
+      server,
+      stop: async () => {
+        await server.stop();
+        remove();
+      },
+    };
+  } catch (error) {
+    remove();
+    throw error;
   }
 }
 
