@@ -47,6 +47,18 @@ export interface RawEntry {
   bytes: Uint8Array;
   expect: number[];
 }
+export interface CutShortEntry {
+  name: string;
+  email: string;
+  /** The request's x-vol-correlation, which names its log line. */
+  correlationId: string;
+  bytes: Uint8Array;
+}
+export function cutShortCatalogue(options: {
+  authorization: string;
+  freshEmail: () => string;
+  correlationId: string;
+}): CutShortEntry[];
 export function rawCatalogue(options: {
   authorization: string;
   freshEmail: () => string;

@@ -524,3 +524,39 @@ export function rawCatalogue({ authorization, freshEmail, bodyLimitBytes }) {
     },
   ];
 }
+
+/**
+ * Sign-ups whose client hangs up before the whole body has arrived, for a stated length and for
+ * a chunked body: 20 bytes of the body are sent, then the connection goes. Nobody receives an
+ * answer, so a runner reads the server's log line for `correlationId`: it must say 400 (the
+ * client's fault, not a database outage), and `email` must not be stored.
+ */
+export function cutShortCatalogue({ authorization, freshEmail, correlationId }) {
+  const head = (id, framing) => [
+    `POST ${SIGN_UP} HTTP/1.1`,
+    "host: localhost",
+    `authorization: ${authorization}`,
+    "content-type: application/json",
+    `x-vol-correlation: ${id}`,
+    framing,
+    "",
+  ];
+  return [
+    [
+      "a stated length",
+      (body) => `content-length: ${Buffer.byteLength(body)}`,
+      (body) => body.slice(0, 20),
+    ],
+    ["chunked", () => "transfer-encoding: chunked", (body) => `14\r\n${body.slice(0, 20)}\r\n`],
+  ].map(([framing, header, partial], index) => {
+    const email = freshEmail();
+    const id = `${correlationId}-${index}`;
+    const body = json({ account: { emailAddress: email }, password: PASSWORD });
+    return {
+      name: `a body cut short (${framing})`,
+      email,
+      correlationId: id,
+      bytes: Buffer.from(`${head(id, header(body)).join("\r\n")}\r\n${partial(body)}`),
+    };
+  });
+}

@@ -36,6 +36,11 @@ export function rawExchange(
   bytes: Uint8Array,
   options?: { timeoutMs?: number; host?: string },
 ): Promise<RawResponse>;
+export function hangUpAfter(
+  port: number,
+  bytes: Uint8Array,
+  options?: { afterMs?: number; host?: string },
+): Promise<void>;
 export function pool<T>(
   count: number,
   concurrency: number,

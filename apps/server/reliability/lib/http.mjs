@@ -2,8 +2,10 @@
 // refused or reset connection as an outcome rather than an exception (load scenarios count
 // them), and raw bytes over a TCP socket for what no well-behaved client sends (headers over
 // the parser's limit, bytes that are not UTF-8).
+import { once } from "node:events";
 import http from "node:http";
 import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * One request. Resolves, never rejects: `{ status, headers, text, ms }` when an answer came,
@@ -97,6 +99,18 @@ export function rawExchange(port, bytes, { timeoutMs = 10_000, host = "127.0.0.1
     socket.on("close", () => finish(false));
     socket.on("error", (error) => finish(false, error.code ?? error.message));
   });
+}
+
+/**
+ * Writes `bytes` to a fresh connection, waits `afterMs` (the server is then reading the rest
+ * of the request) and closes the connection, reading nothing.
+ */
+export async function hangUpAfter(port, bytes, { afterMs = 200, host = "127.0.0.1" } = {}) {
+  const socket = net.connect({ port, host });
+  await once(socket, "connect");
+  socket.write(bytes);
+  await sleep(afterMs);
+  socket.destroy();
 }
 
 function parseResponse(buffer) {

@@ -26,8 +26,14 @@ import {
   storedEmails,
   Tally,
 } from "./harness.mjs";
-import { bodyCatalogue, PASSWORD, rawCatalogue, tokenCatalogue } from "./hostile.mjs";
-import { percentile, pool, rawExchange, send } from "./http.mjs";
+import {
+  bodyCatalogue,
+  cutShortCatalogue,
+  PASSWORD,
+  rawCatalogue,
+  tokenCatalogue,
+} from "./hostile.mjs";
+import { hangUpAfter, percentile, pool, rawExchange, send } from "./http.mjs";
 import { errorBodyProblems } from "./leaks.mjs";
 import { createRequestOracle, schemaArbitraries } from "./schema-arbitrary.mjs";
 import { createSignUpOracle } from "./sign-up-oracle.mjs";
@@ -844,6 +850,24 @@ export async function hostile(run) {
       if (entry.email && (await stored(entry.email)) !== (answer.status === 200))
         wrong.raw.push(`${entry.name}: stored state does not match`);
     }
+    // Nobody receives the answer to a body cut short: the server's log line says what it made
+    // of it, which must be the client's 400, not an outage (and no account).
+    for (const entry of cutShortCatalogue({
+      authorization: `Bearer ${token}`,
+      freshEmail: () => freshEmail("cut"),
+      correlationId: `cut-short-${randomUUID()}`,
+    })) {
+      await hangUpAfter(server.port, entry.bytes);
+      raw.count("POST", `${server.origin}${SIGN_UP}`, {});
+      let logged = [];
+      for (let waited = 0; logged.length === 0 && waited < 5_000; waited += 50) {
+        await sleep(50);
+        logged = server.logs().filter((line) => line.correlationId === entry.correlationId);
+      }
+      if (logged.length !== 1 || logged[0].msg !== "request" || logged[0].status !== 400)
+        wrong.raw.push(`${entry.name}: logged ${JSON.stringify(logged)}`);
+      if (await stored(entry.email)) wrong.raw.push(`${entry.name}: stored`);
+    }
     const alive = await send(server.origin, { path: "/healthz" });
     await recordHashes(run, db);
     await server.stop();
@@ -867,7 +891,7 @@ export async function hostile(run) {
         wrong.tokens,
       ),
       verdict(
-        "hostile bytes over a socket (64 KiB header, not UTF-8, size limit stated or chunked, not HTTP)",
+        "hostile bytes over a socket (64 KiB header, not UTF-8, size limit stated or chunked, not HTTP, body cut short)",
         raw,
         wrong.raw,
         alive.status === 200,
