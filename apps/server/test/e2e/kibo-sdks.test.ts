@@ -3,8 +3,8 @@
 //   then customer calls with Authorization: Bearer;
 // - the older Node SDK (mozu-node-sdk 2.x): the application ticket at authtickets/, the
 //   ticket's token in x-vol-app-claims, and refresh-ticket once the ticket has expired.
-// The REST SDK always speaks HTTPS to hosts it names itself (the auth host, and the tenant's
-// t{tenant}-s{site} host when the tenant has no domain), so its fetch sends every request to
+// The REST SDK always speaks HTTPS to hosts it names itself (the auth host, then the tenant's
+// domain, or its t{tenant}-s{site} host when it has none), so its fetch sends every request to
 // this server, as DNS and a TLS-terminating proxy would in a deployment; each answer it gets is
 // checked against openapi.yaml. The older SDK is given the server's http:// URL.
 import { randomUUID } from "node:crypto";
@@ -169,6 +169,54 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
         response: { status: 409 },
         apiError: { errorCode: "VALIDATION_CONFLICT" },
       });
+    });
+  });
+
+  describe("@kibocommerce/rest-sdk, with TENANT_DOMAIN set", () => {
+    // A tenant and application of their own: the SDK caches tenants and tokens process-wide.
+    const tenant = { id: 3000, site: 4000, domain: "shop.example.test" };
+    const domainApp = { clientId: "storefront.domain", sharedSecret: `shared-${randomUUID()}` };
+    const requested: string[] = [];
+    let domainServer: ServerProcess;
+    let stopDomainServer: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      ({ server: domainServer, stop: stopDomainServer } = await startSqliteServer({
+        name: "kibo sdks e2e, tenant domain",
+        env: {
+          APP_CLIENT_ID: domainApp.clientId,
+          APP_SHARED_SECRET: domainApp.sharedSecret,
+          TENANT_ID: String(tenant.id),
+          SITE_ID: String(tenant.site),
+          TENANT_DOMAIN: tenant.domain,
+        },
+      }));
+    }, 180_000);
+    afterAll(() => stopDomainServer?.());
+
+    it("sends the customer calls to the tenant's domain", async () => {
+      const validate = validatingFetch();
+      const accounts = new CustomerAccountApi(
+        new Configuration({
+          tenantId: tenant.id,
+          siteId: tenant.site,
+          clientId: domainApp.clientId,
+          sharedSecret: domainApp.sharedSecret,
+          authHost: "home.example.test",
+          fetchApi: ((url: string | URL | Request, init?: RequestInit) => {
+            const named = new URL(String(url));
+            requested.push(`${named.protocol}//${named.host}${named.pathname}`);
+            return validate(`${domainServer.origin}${named.pathname}${named.search}`, init);
+          }) as typeof fetch,
+        }),
+      );
+      const body = shopper();
+      const ticket = await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: body });
+      expect(ticket.customerAccount?.emailAddress).toBe(body.account.emailAddress);
+      expect(requested).toEqual([
+        "https://home.example.test/api/platform/applications/authtickets/oauth",
+        `https://home.example.test/api/platform/tenants/${tenant.id}`,
+        `https://${tenant.domain}${SIGN_UP}`,
+      ]);
     });
   });
 
