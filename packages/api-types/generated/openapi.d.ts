@@ -162,8 +162,6 @@ export interface paths {
          *     `applicationId` and `sharedSecret` in, a ticket in camelCase out. `accessToken` is the
          *     same application token as the OAuth exchange's `access_token`; those SDKs send it in the
          *     `x-vol-app-claims` header, which every operation that takes an application token accepts.
-         *     They post to `/platform/applications/authtickets/`: a trailing slash names the same
-         *     operation, on every path.
          */
         post: operations["createAppAuthTicket"];
         delete?: never;
