@@ -506,6 +506,17 @@ describe.each(DIALECTS)("Add-Account-And-Login on %s", (dialect) => {
     });
     expect(response.status).toBe(200);
   });
+
+  it("ignores one trailing slash, and only one", async () => {
+    const signUp = (path: string) =>
+      t.call(path, {
+        method: "POST",
+        json: signUpBody(),
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await signUp(`${PATH}/`)).status).toBe(200);
+    expect((await signUp(`${PATH}//`)).status).toBe(404);
+  });
 });
 
 describe.each(DIALECTS)(
