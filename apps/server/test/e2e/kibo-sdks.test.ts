@@ -48,6 +48,28 @@ const olderSdk = createRequire(import.meta.url)("mozu-node-sdk") as {
   client(context: Record<string, unknown>): OlderSdkClient;
 };
 
+/**
+ * The REST SDK's configuration for one application, with a fetch that sends every request it
+ * makes to `origin` (checked against openapi.yaml) and records the URL the SDK named.
+ */
+function restSdkConfiguration(
+  origin: () => string,
+  credentials: { tenantId: number; siteId: number; clientId: string; sharedSecret: string },
+  requested: string[],
+): Configuration {
+  const validate = validatingFetch();
+  const fetchApi = (url: string | URL | Request, init?: RequestInit) => {
+    const named = new URL(String(url));
+    requested.push(`${named.protocol}//${named.host}${named.pathname}`);
+    return validate(`${origin()}${named.pathname}${named.search}`, init);
+  };
+  return new Configuration({
+    ...credentials,
+    authHost: "home.example.test",
+    fetchApi: fetchApi as typeof fetch,
+  });
+}
+
 describe("Kibo's own SDKs against the built server (SQLite)", () => {
   let server: ServerProcess;
   let stop: (() => Promise<void>) | undefined;
@@ -94,20 +116,11 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
     let accounts: CustomerAccountApi;
     let sessions: StorefrontAuthTicketApi;
     beforeAll(() => {
-      const validate = validatingFetch();
-      const fetchApi = (url: string | URL | Request, init?: RequestInit) => {
-        const named = new URL(String(url));
-        requested.push(`${named.protocol}//${named.host}${named.pathname}`);
-        return validate(`${server.origin}${named.pathname}${named.search}`, init);
-      };
-      const configuration = new Configuration({
-        tenantId: TENANT_ID,
-        siteId: SITE_ID,
-        clientId: app.clientId,
-        sharedSecret: app.sharedSecret,
-        authHost: "home.example.test",
-        fetchApi: fetchApi as typeof fetch,
-      });
+      const configuration = restSdkConfiguration(
+        () => server.origin,
+        { tenantId: TENANT_ID, siteId: SITE_ID, ...app },
+        requested,
+      );
       accounts = new CustomerAccountApi(configuration);
       sessions = new StorefrontAuthTicketApi(configuration);
     });
@@ -194,20 +207,12 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
     afterAll(() => stopDomainServer?.());
 
     it("sends the customer calls to the tenant's domain", async () => {
-      const validate = validatingFetch();
       const accounts = new CustomerAccountApi(
-        new Configuration({
-          tenantId: tenant.id,
-          siteId: tenant.site,
-          clientId: domainApp.clientId,
-          sharedSecret: domainApp.sharedSecret,
-          authHost: "home.example.test",
-          fetchApi: ((url: string | URL | Request, init?: RequestInit) => {
-            const named = new URL(String(url));
-            requested.push(`${named.protocol}//${named.host}${named.pathname}`);
-            return validate(`${domainServer.origin}${named.pathname}${named.search}`, init);
-          }) as typeof fetch,
-        }),
+        restSdkConfiguration(
+          () => domainServer.origin,
+          { tenantId: tenant.id, siteId: tenant.site, ...domainApp },
+          requested,
+        ),
       );
       const body = shopper();
       const ticket = await accounts.addAccountAndLogin({ customerAccountAndAuthInfo: body });
