@@ -31,15 +31,19 @@ const shopper = (emailAddress = `sdk.${randomUUID()}@example.com`) => ({
 });
 
 /** The slice of mozu-node-sdk these tests use (it ships no types). */
+interface OlderSdkTicket {
+  accessToken: string;
+  refreshToken: string;
+  jwtAccessToken: string;
+  customerAccount: { id: number; emailAddress: string };
+}
 interface OlderSdkClient {
   commerce(): {
     customer(): {
-      customerAccount(): {
-        addAccountAndLogin(body: unknown): Promise<{
-          accessToken: string;
-          jwtAccessToken: string;
-          customerAccount: { id: number; emailAddress: string };
-        }>;
+      customerAccount(): { addAccountAndLogin(body: unknown): Promise<OlderSdkTicket> };
+      customerAuthTicket(): {
+        createUserAuthTicket(body: unknown): Promise<OlderSdkTicket>;
+        refreshUserAuthTicket(parameters: { refreshToken: string }): Promise<OlderSdkTicket>;
       };
     };
   };
@@ -236,11 +240,13 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
     });
     // One resource client for the whole describe, as a storefront keeps one: the SDK caches
     // the application ticket in it.
-    let accounts: ReturnType<
-      ReturnType<ReturnType<OlderSdkClient["commerce"]>["customer"]>["customerAccount"]
-    >;
+    type Customer = ReturnType<ReturnType<OlderSdkClient["commerce"]>["customer"]>;
+    let accounts: ReturnType<Customer["customerAccount"]>;
+    let sessions: ReturnType<Customer["customerAuthTicket"]>;
     beforeAll(() => {
-      accounts = olderSdk.client(context()).commerce().customer().customerAccount();
+      const customer = olderSdk.client(context()).commerce().customer();
+      accounts = customer.customerAccount();
+      sessions = customer.customerAuthTicket();
     });
     const signUp = (body: unknown) => accounts.addAccountAndLogin(body);
 
@@ -266,6 +272,27 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
       expect(await servedAfter(before, 2)).toEqual([
         "PUT /api/platform/applications/authtickets/refresh-ticket 200",
         `POST ${SIGN_UP} 200`,
+      ]);
+    });
+
+    it("logs the shopper in at authtickets/ and refreshes the session", async () => {
+      const body = shopper();
+      const signedUp = await signUp(body);
+      const before = await settled();
+      const loggedIn = await sessions.createUserAuthTicket({
+        username: body.account.emailAddress,
+        password: body.password,
+      });
+      expect(loggedIn.customerAccount.id).toBe(signedUp.customerAccount.id);
+      const refreshed = await sessions.refreshUserAuthTicket({
+        refreshToken: loggedIn.refreshToken,
+      });
+      expect(refreshed.accessToken).not.toBe(loggedIn.accessToken);
+      // This resource client of the SDK gets an application ticket of its own first.
+      const served = await servedAfter(before, 3);
+      expect(served.filter((line) => line.includes("/commerce/"))).toEqual([
+        "POST /api/commerce/customer/authtickets 200",
+        "PUT /api/commerce/customer/authtickets/refresh 200",
       ]);
     });
 
