@@ -427,6 +427,18 @@ export async function tokenCatalogue({ validToken, privateKey, kid, publicJwk, s
   }));
 }
 
+/** A sign-up's request line and headers, up to the blank line before its body. */
+const head = (headers) =>
+  [
+    `POST ${SIGN_UP} HTTP/1.1`,
+    "host: 127.0.0.1",
+    "content-type: application/json",
+    "connection: close",
+    ...headers,
+    "",
+    "",
+  ].join("\r\n");
+
 /**
  * Requests as raw bytes for a socket, for what only a socket carries: headers over Node's 16 KiB
  * limit, a body that is not UTF-8 (sent with a correct Content-Length), and bodies judged by
@@ -434,16 +446,6 @@ export async function tokenCatalogue({ validToken, privateKey, kid, publicJwk, s
  * arrive). `bodyLimitBytes` is the server's limit.
  */
 export function rawCatalogue({ authorization, freshEmail, bodyLimitBytes }) {
-  const head = (headers) =>
-    [
-      `POST ${SIGN_UP} HTTP/1.1`,
-      "host: 127.0.0.1",
-      "content-type: application/json",
-      "connection: close",
-      ...headers,
-      "",
-      "",
-    ].join("\r\n");
   const request = (headers, body = Buffer.alloc(0)) =>
     Buffer.concat([Buffer.from(head([`content-length: ${body.length}`, ...headers])), body]);
   // The body in 1 KiB chunks, as a client streaming it would send it.
@@ -532,15 +534,6 @@ export function rawCatalogue({ authorization, freshEmail, bodyLimitBytes }) {
  * client's fault, not a database outage), and `email` must not be stored.
  */
 export function cutShortCatalogue({ authorization, freshEmail, correlationId }) {
-  const head = (id, framing) => [
-    `POST ${SIGN_UP} HTTP/1.1`,
-    "host: localhost",
-    `authorization: ${authorization}`,
-    "content-type: application/json",
-    `x-vol-correlation: ${id}`,
-    framing,
-    "",
-  ];
   return [
     [
       "a stated length",
@@ -556,7 +549,10 @@ export function cutShortCatalogue({ authorization, freshEmail, correlationId }) 
       name: `a body cut short (${framing})`,
       email,
       correlationId: id,
-      bytes: Buffer.from(`${head(id, header(body)).join("\r\n")}\r\n${partial(body)}`),
+      bytes: Buffer.from(
+        head([`authorization: ${authorization}`, `x-vol-correlation: ${id}`, header(body)]) +
+          partial(body),
+      ),
     };
   });
 }
