@@ -3,10 +3,11 @@
 // receives is checked against openapi.yaml on the way in, and every exchange is recorded so
 // that the tests can count what the client sent on its own (the app-token requests).
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, createClient, type KiboClient, toResult } from "@kibo-auth/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { builtServersIn, type ServerProcess, startServer } from "../support/server-process.js";
 import { validatingFetch } from "../support/spec-validator.js";
 
 const SIGN_UP = "/commerce/customer/accounts/Add-Account-And-Login";
@@ -58,8 +59,8 @@ const shopper = (emailAddress = `client.${randomUUID()}@example.com`) => ({
 });
 
 describe("the client against the built server (SQLite)", () => {
+  const dir = builtServersIn();
   let server: ServerProcess;
-  let stop: (() => Promise<void>) | undefined;
   const clientFor = (recorder: ReturnType<typeof recordingFetch>, now?: () => number) =>
     createClient({
       baseUrl: `${server.origin}/api`,
@@ -78,14 +79,15 @@ describe("the client against the built server (SQLite)", () => {
   let laggingTokenAt: number;
 
   beforeAll(async () => {
-    ({ server, stop } = await startSqliteServer({
-      name: "client e2e",
+    server = await startServer({
+      databaseUrl: join(dir(), "kibo-auth.sqlite"),
       env: {
         APP_CLIENT_ID: app.clientId,
         APP_SHARED_SECRET: app.sharedSecret,
         APP_TOKEN_TTL_SECONDS: String(APP_TOKEN_TTL_SECONDS),
       },
-    }));
+      name: "client e2e",
+    });
     // Started here, so that its token ages while the other tests run.
     const recorder = recordingFetch();
     const start = Date.now();
@@ -94,8 +96,6 @@ describe("the client against the built server (SQLite)", () => {
     const first = await toResult(lagging.client.POST(SIGN_UP, { body: shopper() }));
     expect(first.status).toBe(200);
   }, 180_000);
-
-  afterAll(() => stop?.());
 
   it("gets the app token by itself and signs a shopper up (200, a typed ticket)", async () => {
     const recorder = recordingFetch();

@@ -1,23 +1,24 @@
 // Over a real port, every answer carries exactly one x-vol-correlation: set on Node's own
 // response (the in-process tests see the other path, Hono's context), echoed when the caller's
 // is safe, made up otherwise, and the same id as the request's log line.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { builtServersIn, type ServerProcess, startServer } from "../support/server-process.js";
 
 const APP = { clientId: "correlation.app", sharedSecret: "correlation-app-secret-0123" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe("x-vol-correlation from the built server", () => {
+  const dir = builtServersIn();
   let server: ServerProcess;
-  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    ({ server, stop } = await startSqliteServer({
-      name: "correlation",
+    server = await startServer({
+      databaseUrl: join(dir(), "kibo-auth.sqlite"),
       env: { APP_CLIENT_ID: APP.clientId, APP_SHARED_SECRET: APP.sharedSecret },
-    }));
+      name: "correlation",
+    });
   }, 180_000);
-  afterAll(() => stop?.());
 
   /** The one x-vol-correlation of the answer (fetch joins repeated headers with ", "). */
   const correlationOf = async (path: string, init: RequestInit = {}) => {

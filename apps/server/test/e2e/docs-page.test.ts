@@ -1,8 +1,9 @@
 // The API reference page at /docs, opened in a real headless Chromium against the built server:
 // it must render the operations of openapi.yaml, and it must do so with no request leaving the
 // server's origin (deployments may have no internet, or a CSP that forbids CDNs).
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
+import { builtServersIn, type ServerProcess, startServer } from "../support/server-process.js";
 import { loadSpec, validatingFetch } from "../support/spec-validator.js";
 import { type Browser, CHROMIUM_PATH, launchChromium, type Page } from "./chromium.js";
 
@@ -39,19 +40,19 @@ const HOST = "docs.kibo-auth.test";
 describe.runIf(CHROMIUM_PATH)(
   "the /docs page in headless Chromium (runs when /usr/bin/chromium or CHROMIUM_PATH exists)",
   () => {
+    const dir = builtServersIn();
     let server: ServerProcess | undefined;
-    let stop: (() => Promise<void>) | undefined;
     let browser: Browser | undefined;
     let page: Page;
     let origin: string;
 
     beforeAll(async () => {
-      const started = await startSqliteServer({
-        name: "docs",
+      server = await startServer({
+        databaseUrl: join(dir(), "docs.sqlite"),
         env: { APP_CLIENT_ID: "docs.test", APP_SHARED_SECRET: "docs-test-shared-secret" },
+        name: "docs",
       });
-      ({ server, stop } = started);
-      origin = `http://${HOST}:${started.server.port}`;
+      origin = `http://${HOST}:${server.port}`;
       browser = await launchChromium({
         extraArgs: [`--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP * ~NOTFOUND`],
       });
@@ -61,7 +62,6 @@ describe.runIf(CHROMIUM_PATH)(
 
     afterAll(async () => {
       await browser?.close();
-      await stop?.();
     });
 
     it("renders the Add-Account-And-Login operation of openapi.yaml, expandable, with no script error", async () => {

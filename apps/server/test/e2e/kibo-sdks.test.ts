@@ -7,16 +7,18 @@
 // domain, or its t{tenant}-s{site} host when it has none), so its fetch sends every request to
 // this server, as DNS and a TLS-terminating proxy would in a deployment; each answer it gets is
 // checked against openapi.yaml. The older SDK is given the server's http:// URL.
+
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Configuration } from "@kibocommerce/rest-sdk";
 import {
   CustomerAccountApi,
   StorefrontAuthTicketApi,
 } from "@kibocommerce/rest-sdk/clients/Customer/index.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServerProcess, startSqliteServer } from "../support/server-process.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { builtServersIn, type ServerProcess, startServer } from "../support/server-process.js";
 import { validatingFetch } from "../support/spec-validator.js";
 
 const TENANT_ID = 1000;
@@ -75,8 +77,8 @@ function restSdkConfiguration(
 }
 
 describe("Kibo's own SDKs against the built server (SQLite)", () => {
+  const dir = builtServersIn();
   let server: ServerProcess;
-  let stop: (() => Promise<void>) | undefined;
   /** The API requests the server answered, as its log lines name them. */
   const served = () =>
     server
@@ -101,8 +103,8 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
   };
 
   beforeAll(async () => {
-    ({ server, stop } = await startSqliteServer({
-      name: "kibo sdks e2e",
+    server = await startServer({
+      databaseUrl: join(dir(), "kibo-auth.sqlite"),
       env: {
         APP_CLIENT_ID: app.clientId,
         APP_SHARED_SECRET: app.sharedSecret,
@@ -110,10 +112,9 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
         TENANT_ID: String(TENANT_ID),
         SITE_ID: String(SITE_ID),
       },
-    }));
+      name: "kibo sdks e2e",
+    });
   }, 180_000);
-
-  afterAll(() => stop?.());
 
   describe("@kibocommerce/rest-sdk", () => {
     const requested: string[] = [];
@@ -195,10 +196,9 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
     const domainApp = { clientId: "storefront.domain", sharedSecret: `shared-${randomUUID()}` };
     const requested: string[] = [];
     let domainServer: ServerProcess;
-    let stopDomainServer: (() => Promise<void>) | undefined;
     beforeAll(async () => {
-      ({ server: domainServer, stop: stopDomainServer } = await startSqliteServer({
-        name: "kibo sdks e2e, tenant domain",
+      domainServer = await startServer({
+        databaseUrl: join(dir(), "tenant-domain.sqlite"),
         env: {
           APP_CLIENT_ID: domainApp.clientId,
           APP_SHARED_SECRET: domainApp.sharedSecret,
@@ -206,9 +206,9 @@ describe("Kibo's own SDKs against the built server (SQLite)", () => {
           SITE_ID: String(tenant.site),
           TENANT_DOMAIN: tenant.domain,
         },
-      }));
+        name: "kibo sdks e2e, tenant domain",
+      });
     }, 180_000);
-    afterAll(() => stopDomainServer?.());
 
     it("sends the customer calls to the tenant's domain", async () => {
       const accounts = new CustomerAccountApi(

@@ -4,16 +4,15 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { connect, createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_URL } from "../support/databases.js";
 import {
+  builtServersIn,
   ensureBuilt,
   SERVER_DIR,
   SERVER_ENTRY,
@@ -128,27 +127,6 @@ function expectNoSecretsIn(servers: ServerProcess[], secrets: Secrets, allowBann
     );
     expect(leaks, "a secret appears in a process's output").toEqual([]);
   }
-}
-
-/**
- * For a describe whose tests start built servers on SQLite: a fresh directory for their
- * databases (the function returns it once the describe has begun), and every server stopped
- * and the directory removed after.
- */
-function builtServersIn(): () => string {
-  let dir: string | undefined;
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
-  }, 180_000);
-  afterAll(async () => {
-    await stopAllServers();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    if (!dir) throw new Error("the directory exists only once the describe has begun");
-    return dir;
-  };
 }
 
 describe("the built server on a fresh SQLite file with no application configured", () => {

@@ -20,6 +20,7 @@ import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { validatingFetch } from "./spec-validator.js";
 
 export const SERVER_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -279,33 +280,24 @@ export async function untilServerHasRead(
 }
 
 /**
- * The built server on a fresh SQLite file in a directory of its own (dist/ built first when
- * needed); `stop` stops it and removes the directory.
+ * For a describe whose tests run built servers on SQLite: dist/ built first when needed, a fresh
+ * directory for their databases (the function returns it once the describe has begun), and
+ * every server stopped and the directory removed after.
  */
-export async function startSqliteServer(options: {
-  name: string;
-  env?: Record<string, string>;
-}): Promise<{ server: ServerProcess; stop(): Promise<void> }> {
-  await ensureBuilt();
-  const dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  try {
-    const server = await startServer({
-      databaseUrl: join(dir, "kibo-auth.sqlite"),
-      env: options.env ?? {},
-      name: options.name,
-    });
-    return {
-      server,
-      stop: async () => {
-        await server.stop();
-        remove();
-      },
-    };
-  } catch (error) {
-    remove();
-    throw error;
-  }
+export function builtServersIn(): () => string {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), "kibo-auth-e2e-"));
+  }, 180_000);
+  afterAll(async () => {
+    await stopAllServers();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!dir) throw new Error("the directory exists only once the describe has begun");
+    return dir;
+  };
 }
 
 /** Stops every server still running (SIGTERM, then SIGKILL): for afterAll/afterEach. */
