@@ -1,6 +1,5 @@
 // createApp(deps) -> the Hono application. Every dependency comes in through `deps`: no
 // module-level state, no environment reads, no listening socket (index.ts does that).
-import type { HttpBindings } from "@hono/node-server";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -134,7 +133,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     // and Hono's responses keep a single header of their own (with two or more it builds a
     // fetch Headers object, which alone cost a seventh of a cheap request). In process (tests,
     // app.request) the context carries it. Errors also get it from onError.
-    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    const outgoing = c.env?.outgoing;
     if (outgoing) outgoing.setHeader("x-vol-correlation", correlationId);
     else c.header("x-vol-correlation", correlationId);
     await next();
@@ -341,7 +340,7 @@ function checkTenantHeaders(
  * receives, not a database outage, which ECONNRESET alone would suggest.
  */
 function fromBodyCutShort(error: unknown, c: Context<AppEnv>): ApiError | undefined {
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  const incoming = c.env?.incoming;
   if (incoming?.complete !== false || (error as { code?: unknown } | null)?.code !== "ECONNRESET") {
     return undefined;
   }

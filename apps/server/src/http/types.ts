@@ -1,4 +1,5 @@
 // The Hono environment every route shares: the request's injected services and identity.
+import type { HttpBindings } from "@hono/node-server";
 import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { AccountReader, AccountsService } from "../accounts/accounts.service.js";
 import type { AppPrincipal } from "../auth/app-tokens.js";
@@ -14,6 +15,8 @@ export interface Services {
 
 /** Read with c.get(name): c.var copies every variable into a new object at each access. */
 export interface AppEnv {
+  /** Node's request and response when served by @hono/node-server; absent in process (tests). */
+  Bindings: Partial<HttpBindings> | undefined;
   Variables: {
     services: Services;
     limits: AbuseLimits;
