@@ -8,6 +8,7 @@ import {
   OWASP_ARGON2ID,
   OWASP_ARGON2ID_SETTINGS,
 } from "./auth/password-hasher.js";
+import { DEFAULT_POOL_SIZE } from "./db/database.js";
 
 /** The platform's hard caps: no tenant setting or request may exceed them. */
 export const HARD_CAPS = Object.freeze({
@@ -28,6 +29,9 @@ const EnvSchema = z
     PORT: int(0, 65_535).default(8080),
     HOST: z.string().min(1).default("0.0.0.0"),
     DATABASE_URL: z.string().min(1).default("./data/kibo-auth.sqlite"),
+    // Every instance holds up to this many: instances x this must stay under PostgreSQL's
+    // max_connections (100 by default), less what other clients need.
+    DATABASE_POOL_SIZE: int(1, 1000).default(DEFAULT_POOL_SIZE),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     NODE_ENV: z.string().default("production"),
     BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
@@ -126,6 +130,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL only: the most connections this process holds. SQLite has one connection. */
+  databasePoolSize: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   development: boolean;
   bodyLimitBytes: number;
@@ -184,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     development: e.NODE_ENV === "development",
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel, batchedLines(process.stdout));
   const now = () => new Date();
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(db);
   const keys = await loadSigningKeys(db, {
     configuredPem: config.tokens.signingPrivateKeyPem,

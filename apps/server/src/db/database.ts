@@ -27,9 +27,15 @@ export interface Db {
 export interface DbOptions {
   /** PostgreSQL only: the schema to create and use (tests isolate themselves with it). */
   schema?: string;
-  /** PostgreSQL only: pool size. */
+  /** PostgreSQL only: the most connections this process holds (DEFAULT_POOL_SIZE unless set). */
   poolSize?: number;
 }
+
+/**
+ * PostgreSQL connections per process unless DATABASE_POOL_SIZE says otherwise. A sign-up holds
+ * one only for its short transaction (never while hashing), so a few serve many requests.
+ */
+export const DEFAULT_POOL_SIZE = 10;
 
 function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//i.test(url) ? "postgres" : "sqlite";
@@ -140,7 +146,7 @@ function createPostgres(url: string, options: DbOptions): Db {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error("invalid schema name");
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
     // A dead server must not hang requests: fail fast, let /readyz report it.
     connectionTimeoutMillis: 5000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),

@@ -9,6 +9,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from "jose";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_URL } from "../support/databases.js";
 import {
@@ -469,6 +470,62 @@ describe.runIf(POSTGRES_URL)(
       }
     });
 
+    it("hold DATABASE_POOL_SIZE connections each at the most, and 10 without it", async () => {
+      const database = await fresh();
+      // Each server names its connections, so that PostgreSQL can count them apart.
+      const named = (name: string) => {
+        const url = new URL(database.url);
+        url.searchParams.set("application_name", name);
+        return url.toString();
+      };
+      const env = { APP_CLIENT_ID: app.clientId, APP_SHARED_SECRET: app.sharedSecret };
+      const cases = [
+        { name: "pool_two", env: { ...env, DATABASE_POOL_SIZE: "2" }, expected: 2 },
+        { name: "pool_default", env, expected: 10 },
+      ];
+      const servers = await Promise.all(
+        cases.map((one) =>
+          startServer({ databaseUrl: named(one.name), env: one.env, name: `pg ${one.name}` }),
+        ),
+      );
+      started.push(...servers);
+      const connections = async () =>
+        Object.fromEntries(
+          (
+            await database.query<{ application_name: string; n: string; waiting: string }>(
+              `select application_name, count(*) as n,
+                      count(*) filter (where wait_event_type = 'Lock') as waiting
+                 from pg_stat_activity where datname = current_database() group by application_name`,
+            )
+          ).map((row) => [
+            row.application_name,
+            { n: Number(row.n), waiting: Number(row.waiting) },
+          ]),
+        );
+      for (const [index, server] of servers.entries()) {
+        const { name, expected } = cases[index] as (typeof cases)[number];
+        const token = await appToken(server, app, secrets);
+        // The table held locked, every sign-up that has hashed waits inside its transaction on
+        // a connection of its own, and those that find the pool full wait for one.
+        const lock = new pg.Client({ connectionString: database.url });
+        await lock.connect();
+        await lock.query("begin");
+        await lock.query("lock table accounts in exclusive mode");
+        const signUps = Array.from({ length: 20 }, () => signUp(server, token, shopper(secrets)));
+        const deadline = Date.now() + 10_000;
+        while (((await connections())[name]?.waiting ?? 0) < expected && Date.now() < deadline) {
+          await sleep(50);
+        }
+        await sleep(200); // time for a connection beyond the limit to show
+        const held = (await connections())[name];
+        await lock.query("commit");
+        await lock.end();
+        expect(held, name).toEqual({ n: expected, waiting: expected });
+        const statuses = await Promise.all(signUps.map(async (answer) => (await answer).status));
+        expect(statuses, name).toEqual(statuses.map(() => 200));
+      }
+    });
+
     it("print one development secret between them when started together with no application, valid on both", async () => {
       const database = await fresh();
       const pair = await startTogether(database.url, {}, "pg dev");
@@ -485,7 +542,7 @@ describe.runIf(POSTGRES_URL)(
     });
 
     it("never write a password, shared secret or token they handled, but for a creation banner", async () => {
-      expect(started).toHaveLength(4);
+      expect(started).toHaveLength(6);
       expect(secrets.values.size).toBeGreaterThan(20);
       const stopped = await Promise.all(started.map((server) => server.stop()));
       expect(stopped).toEqual(started.map(() => ({ code: 0, signal: null })));
