@@ -484,11 +484,16 @@ describe.runIf(POSTGRES_URL)(
         { name: "pool_default", env, expected: 10 },
       ];
       const servers = await Promise.all(
-        cases.map((one) =>
-          startServer({ databaseUrl: named(one.name), env: one.env, name: `pg ${one.name}` }),
-        ),
+        cases.map(async (one) => ({
+          ...one,
+          server: await startServer({
+            databaseUrl: named(one.name),
+            env: one.env,
+            name: `pg ${one.name}`,
+          }),
+        })),
       );
-      started.push(...servers);
+      started.push(...servers.map(({ server }) => server));
       const connections = async () =>
         Object.fromEntries(
           (
@@ -502,8 +507,7 @@ describe.runIf(POSTGRES_URL)(
             { n: Number(row.n), waiting: Number(row.waiting) },
           ]),
         );
-      for (const [index, server] of servers.entries()) {
-        const { name, expected } = cases[index] as (typeof cases)[number];
+      for (const { name, expected, server } of servers) {
         const token = await appToken(server, app, secrets);
         // The table held locked, every sign-up that has hashed waits inside its transaction on
         // a connection of its own, and those that find the pool full wait for one.
