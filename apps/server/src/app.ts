@@ -23,12 +23,14 @@ import {
   BearerTokenError,
   errorBody,
   InvalidParameterError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   toApiError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./http/errors.js";
+import { mountMethodNotAllowed } from "./http/method-not-allowed.js";
 import { invalidParameters, mountOperation } from "./http/mount-operation.js";
 import type { RateLimiter } from "./http/rate-limit.js";
 import { applySelection, parseResponseFields } from "./http/response-fields.js";
@@ -208,6 +210,8 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     }
     await next();
   };
+  // Before authentication: a method the path lacks is answered whatever the token.
+  mountMethodNotAllowed(app, ROUTES);
   app.use("/api/commerce/*", authenticate);
   app.use("/api/platform/tenants/*", authenticate);
 
@@ -277,8 +281,8 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   registerSecuritySchemes(app);
   mountDocs(app, deps.openApiDocument);
 
-  // Every error becomes Kibo's body, with the correlation id (and Retry-After or the bearer
-  // challenge when the error calls for one).
+  // Every error becomes Kibo's body, with the correlation id (and Retry-After, Allow or the
+  // bearer challenge when the error calls for one).
   const answerError = (error: unknown, c: Context<AppEnv>) => {
     const apiError =
       fromHttpException(error) ?? fromBodyCutShort(error, c) ?? toApiError(error, isDatabaseOutage);
@@ -294,6 +298,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     return c.json(errorBody(apiError, APPLICATION_NAME), apiError.status, {
       "x-vol-correlation": c.get("correlationId") ?? correlationIdFor(undefined),
       ...(apiError.retryAfterSeconds ? { "retry-after": String(apiError.retryAfterSeconds) } : {}),
+      ...(apiError instanceof MethodNotAllowedError ? { allow: apiError.allow } : {}),
       ...(apiError instanceof UnauthorizedError && apiError.challenge
         ? { "www-authenticate": apiError.challenge }
         : {}),

@@ -740,7 +740,7 @@ export interface components {
              * @description What went wrong, for a program.
              * @enum {string}
              */
-            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR" | "ACCOUNT_LOCKED" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
+            errorCode: "MISSING_OR_INVALID_PARAMETER" | "UNAUTHORIZED" | "FORBIDDEN" | "ITEM_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "VALIDATION_CONFLICT" | "REQUEST_ENTITY_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNEXPECTED_ERROR" | "ACCOUNT_LOCKED" | "TOO_MANY_REQUESTS" | "SERVICE_UNAVAILABLE";
             /** @description The part of the platform that answered, such as `Customer`. */
             applicationName: string | null;
             /** @description Details; for invalid input, one entry per offending field (`name` is its path). */

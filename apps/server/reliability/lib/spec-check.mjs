@@ -68,6 +68,8 @@ function describe(where, validate) {
  */
 export function bodyOf(text, headers) {
   if (!(headers.get("content-type") ?? "").includes("json")) return { body: text };
+  // No body at all (an answer to HEAD): nothing to parse; a schema still refuses undefined.
+  if (text === "") return { body: undefined };
   try {
     return { body: JSON.parse(text) };
   } catch {
@@ -126,17 +128,34 @@ export function createSpecChecker(spec = loadSpec()) {
     /** The problems with one response (its body parsed, see bodyOf); empty when it matches. */
     check({ method, url, status, headers, body }) {
       const { pathname, searchParams } = new URL(url, "http://localhost");
+      // HEAD is answered as GET, without the body.
+      const head = method.toUpperCase() === "HEAD";
       const operation = operations.find(
-        (op) => op.method === method.toUpperCase() && op.pattern.test(pathname),
+        (op) => op.method === (head ? "GET" : method.toUpperCase()) && op.pattern.test(pathname),
       );
       const problems = [];
       if (!operation && META_ROUTE.test(pathname)) return problems;
       if (!operation) {
-        // No operation here: the answer must be Kibo's 404 (or 405) error, nothing else.
+        // No operation here: the answer must be Kibo's error, nothing else. 404 where the path
+        // has no operation at all; 405 where it has some for other methods, with an Allow
+        // header naming exactly those (and HEAD with GET), as the spec's description says.
         const validate = strict.getSchema(errorSchemaRef);
-        if (status !== 404)
+        const methods = new Set(
+          operations.filter((op) => op.pattern.test(pathname)).map((op) => op.method),
+        );
+        if (methods.size === 0 && status !== 404)
           problems.push(`${method} ${pathname}: no operation, yet status ${status}`);
-        if (validate && !validate(body))
+        if (methods.size > 0) {
+          if (methods.has("GET")) methods.add("HEAD");
+          const expected = [...methods].sort().join(", ");
+          const allow = (headers.get("allow") ?? "").split(",").map((m) => m.trim());
+          const sent = allow.filter(Boolean).sort().join(", ");
+          if (status !== 405)
+            problems.push(`${method} ${pathname}: no ${method} operation, yet status ${status}`);
+          else if (sent !== expected)
+            problems.push(`${method} ${pathname}: Allow is "${sent}", not "${expected}"`);
+        }
+        if (validate && !head && !validate(body))
           problems.push(...describe(`${method} ${pathname}`, validate));
         return problems;
       }
@@ -150,7 +169,7 @@ export function createSpecChecker(spec = loadSpec()) {
         }
       }
       const media = response.content?.["application/json"];
-      if (media) {
+      if (media && !head) {
         const contentType = headers.get("content-type") ?? "";
         if (!contentType.startsWith("application/json")) {
           problems.push(`${where}: content-type is "${contentType}", not application/json`);

@@ -9,7 +9,7 @@ export interface FieldProblem {
 }
 
 export abstract class ApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+  abstract readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
   abstract readonly errorCode: ErrorCode;
   readonly problems: FieldProblem[];
   /** Seconds, sent as Retry-After with 429 and 503. */
@@ -65,6 +65,19 @@ export class NotFoundError extends ApiError {
   override name = "NotFoundError";
   readonly status = 404;
   readonly errorCode = "ITEM_NOT_FOUND";
+}
+
+/** The path has operations, none for this method; `allow` names the methods it has. */
+export class MethodNotAllowedError extends ApiError {
+  override name = "MethodNotAllowedError";
+  readonly status = 405;
+  readonly errorCode = "METHOD_NOT_ALLOWED";
+  constructor(
+    message: string,
+    readonly allow: string,
+  ) {
+    super(message);
+  }
 }
 
 export class ConflictError extends ApiError {

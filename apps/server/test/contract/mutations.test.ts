@@ -115,7 +115,8 @@ type ResponseName =
   | "sign-up 409"
   | "oauth 200"
   | "tenant 200"
-  | "healthz 200";
+  | "healthz 200"
+  | "healthz 405";
 
 async function observe(
   app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
@@ -312,6 +313,20 @@ const SPEC_MUTATIONS: SpecMutation[] = [
       behaviour: {
         response: "healthz 200",
         problems: ["GET /healthz: no operation, yet status 200"],
+      },
+    },
+  },
+  {
+    given: "a method added to a documented path (POST /healthz, which the app answers with 405)",
+    mutate: (spec) => {
+      const path = at(spec, "paths", "/healthz");
+      path.post = { ...at(path, "get"), operationId: "postHealth" };
+    },
+    want: {
+      document: ["POST /healthz: operation in spec only"],
+      behaviour: {
+        response: "healthz 405",
+        problems: ["postHealth 405: status 405 is not documented for postHealth"],
       },
     },
   },
@@ -675,6 +690,7 @@ describe.each(DIALECTS)("on %s, the real app", (dialect) => {
       { headers: bearer },
     );
     observed["healthz 200"] = await observe(real.app, "/healthz");
+    observed["healthz 405"] = await observe(real.app, "/healthz", { method: "POST" });
   });
   afterAll(() => real.close());
 
@@ -689,7 +705,7 @@ describe.each(DIALECTS)("on %s, the real app", (dialect) => {
     });
 
     it("its real answers, errors included, match openapi.yaml", () => {
-      expect(Object.keys(observed)).toHaveLength(6);
+      expect(Object.keys(observed)).toHaveLength(7);
       const validator = createSpecChecker(structuredClone(SPEC));
       for (const [name, response] of Object.entries(observed)) {
         expect(response.status, name).toBe(Number(name.split(" ")[1]));
@@ -772,6 +788,34 @@ describe.each(DIALECTS)("on %s, the real app", (dialect) => {
         },
         request: async () => ({}),
         want: "getHealth 200: header x-vol-correlation is missing",
+      },
+      {
+        given: "an Allow header that leaves a method out (POST /healthz: 405 with Allow: GET)",
+        path: "/healthz",
+        front: async (c, next) => {
+          await next();
+          c.res.headers.set("allow", "GET");
+        },
+        request: async () => ({ method: "POST" }),
+        want: 'POST /healthz: Allow is "GET", not "GET, HEAD"',
+      },
+      {
+        given: "a method a path lacks answered 404 instead of 405 (POST /healthz)",
+        path: "/healthz",
+        front: async (c) =>
+          c.json(
+            {
+              message: "No operation answers POST /healthz.",
+              errorCode: "ITEM_NOT_FOUND",
+              applicationName: "Customer",
+              additionalErrorData: [],
+              items: [],
+              exceptionDetail: null,
+            },
+            404,
+          ),
+        request: async () => ({ method: "POST" }),
+        want: "POST /healthz: no POST operation, yet status 404",
       },
     ];
 

@@ -43,6 +43,9 @@ describe("x-vol-correlation from the built server", () => {
       await correlationOf("/healthz"),
       await correlationOf("/docs"),
       await correlationOf("/no/such/route"),
+      await correlationOf("/api/commerce/customer/accounts/Add-Account-And-Login", {
+        method: "PUT",
+      }),
       await correlationOf("/api/platform/tenants/1000"),
       await correlationOf("/api/platform/tenants/1000", {
         headers: { authorization: `Bearer ${token}` },
@@ -51,7 +54,7 @@ describe("x-vol-correlation from the built server", () => {
         headers: { authorization: `Bearer ${token}` },
       }),
     ];
-    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 404, 401, 200, 400]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 404, 405, 401, 200, 400]);
     for (const { value } of answers) {
       expect(value).toMatch(UUID);
       await server.waitForLine((line) => line.includes(`"correlationId":"${value}"`));

@@ -1,0 +1,116 @@
+// A path that has operations, but none for the request's method, answers 405 with an Allow
+// header naming the methods it has, before any token is checked; a path with no operation
+// still answers 404. Every answer is checked against openapi.yaml by `call`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DIALECTS } from "../support/databases.js";
+import {
+  countAccounts,
+  createTestApp,
+  readJson,
+  signUpBody,
+  type TestApp,
+} from "../support/test-app.js";
+
+const SIGN_UP = "/api/commerce/customer/accounts/Add-Account-And-Login";
+
+describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    token = await t.appToken();
+  });
+  afterAll(() => t.close());
+
+  /** The 405's Allow header and errorCode, after checking it carries Kibo's error body. */
+  const refused = async (response: Response) => {
+    expect(response.status).toBe(405);
+    expect(response.headers.get("x-vol-correlation")).toBeTruthy();
+    const body = await readJson(response);
+    expect(body.message).toContain(response.headers.get("allow"));
+    return { allow: response.headers.get("allow"), errorCode: body.errorCode };
+  };
+
+  it("answers 405 naming the sign-up path's methods, with or without a token, and creates nothing", async () => {
+    const before = await countAccounts(t.db);
+    const withAndWithoutToken: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${token}` },
+    ];
+    for (const method of ["PUT", "DELETE", "PATCH", "OPTIONS"]) {
+      for (const headers of withAndWithoutToken) {
+        const response = await t.call(SIGN_UP, { method, headers, json: signUpBody() });
+        // GET is there too: GET /accounts/{accountId} takes "Add-Account-And-Login" as an id.
+        expect(await refused(response), method).toEqual({
+          allow: "GET, HEAD, POST",
+          errorCode: "METHOD_NOT_ALLOWED",
+        });
+      }
+    }
+    expect(await countAccounts(t.db)).toBe(before);
+  });
+
+  it("matches the path as the operations do: in any case, with one trailing slash", async () => {
+    const response = await t.call(`${SIGN_UP.toLowerCase()}/`, { method: "DELETE" });
+    expect((await refused(response)).allow).toBe("GET, HEAD, POST");
+  });
+
+  it("names each path's own methods, and HEAD with GET", async () => {
+    const cases: [string, string, string][] = [
+      ["POST", "/healthz", "GET, HEAD"],
+      ["DELETE", "/readyz", "GET, HEAD"],
+      ["POST", "/api/commerce/customer/accounts/12", "GET, HEAD"],
+      ["GET", "/api/commerce/customer/authtickets", "POST, DELETE"],
+      ["POST", "/api/commerce/customer/authtickets/refresh", "PUT"],
+      ["GET", "/api/platform/applications/authtickets/oauth", "POST"],
+      ["PUT", `/api/platform/tenants/${t.config.tenant.id}`, "GET, HEAD"],
+    ];
+    for (const [method, path, allow] of cases) {
+      const response = await t.call(path, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect((await refused(response)).allow, `${method} ${path}`).toBe(allow);
+    }
+  });
+
+  it("answers HEAD as GET: 405 without a body where the path has no GET", async () => {
+    const response = await t.call("/api/commerce/customer/authtickets/refresh", {
+      method: "HEAD",
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("PUT");
+    expect(await response.text()).toBe("");
+    expect((await t.call("/healthz", { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("leaves every operation's own method to the operation", async () => {
+    const signUp = await t.call(SIGN_UP, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      json: signUpBody(),
+    });
+    expect(signUp.status).toBe(200);
+    const { customerAccount } = await readJson(signUp);
+    const account = await t.call(`/api/commerce/customer/accounts/${customerAccount.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(account.status).toBe(200);
+    // Without a token, the operation's own 401, not a 405.
+    expect((await t.call(SIGN_UP, { method: "POST", json: signUpBody() })).status).toBe(401);
+  });
+
+  it("still answers 404 where the path has no operation at all", async () => {
+    const response = await t.call("/no/such/route", { method: "PUT" });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("allow")).toBeNull();
+    expect((await readJson(response)).errorCode).toBe("ITEM_NOT_FOUND");
+  });
+
+  it("logs the 405 as one request line, with its status", async () => {
+    const response = await t.call("/healthz", { method: "POST" });
+    const correlationId = response.headers.get("x-vol-correlation");
+    const line = t.logs.find((each) => each.includes(`"correlationId":"${correlationId}"`));
+    expect(JSON.parse(line ?? "{}")).toMatchObject({ msg: "request", method: "POST", status: 405 });
+  });
+});
