@@ -30,7 +30,7 @@ import {
   UnauthorizedError,
   UnsupportedMediaTypeError,
 } from "./http/errors.js";
-import { mountMethodNotAllowed } from "./http/method-not-allowed.js";
+import { createMethodCheck } from "./http/method-not-allowed.js";
 import { invalidParameters, mountOperation } from "./http/mount-operation.js";
 import type { RateLimiter } from "./http/rate-limit.js";
 import { applySelection, parseResponseFields } from "./http/response-fields.js";
@@ -111,6 +111,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
 
   const limits = createAbuseLimits(deps.limiter, config.rateLimits, logger);
   const canonical = createPathCanonicaliser(ROUTES.map((route) => route.path));
+  const methodNotAllowed = createMethodCheck(ROUTES);
   const app: AppOpenAPI = new OpenAPIHono<AppEnv>({
     getPath: (request) => canonical(getPath(request)),
     // Bodies are validated by @hono/zod-openapi (parameters by mountOperation): the same error.
@@ -138,7 +139,10 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     const outgoing = c.env?.outgoing;
     if (outgoing) outgoing.setHeader("x-vol-correlation", correlationId);
     else c.header("x-vol-correlation", correlationId);
-    await next();
+    // A method the path lacks is answered here, before the token is checked, whatever it is.
+    const refusal = methodNotAllowed(c.req.method, c.req.path);
+    if (refusal) c.res = answerError(refusal, c);
+    else await next();
     logger.info("request", {
       method: c.req.method,
       route: c.req.routePath,
@@ -210,8 +214,6 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     }
     await next();
   };
-  // Before authentication: a method the path lacks is answered whatever the token.
-  mountMethodNotAllowed(app, ROUTES);
   app.use("/api/commerce/*", authenticate);
   app.use("/api/platform/tenants/*", authenticate);
 

@@ -3,66 +3,61 @@
 // token or the 404 of an unknown path: a caller who sent GET where only POST exists learns that,
 // whatever token it holds.
 //
-// Each path gets a route for every method it lacks, registered before authentication, so that
-// a request meets it only when its method is not the path's own: getTenant never does. Where
-// another path with a parameter has that method for this request's path (POST
-// /accounts/{accountId} lacks POST, /accounts/Add-Account-And-Login has it), the request
-// goes on to that operation.
+// Checked in createApp's first middleware rather than with a route per missing method: routes
+// for POST /accounts/{accountId} beside the POST of /accounts/Add-Account-And-Login are more
+// than Hono's RegExpRouter takes, and its fallback router made every request slower.
 import type { RouteConfig } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { MethodNotAllowedError } from "./errors.js";
-import type { AppEnv, AppOpenAPI } from "./types.js";
 
-/** The methods an operation may have (HEAD is GET's: Hono answers it with the GET route). */
+/** The methods an operation may have; HEAD is GET's (Hono answers it with the GET route). */
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
 
-const answers = new WeakSet<MiddlewareHandler<AppEnv>>();
-
-/** Whether a served route is one of these answers (the drift guard exempts them). */
-export function isMethodNotAllowedAnswer(handler: unknown): boolean {
-  return answers.has(handler as MiddlewareHandler<AppEnv>);
-}
-
-export function mountMethodNotAllowed(app: AppOpenAPI, operations: readonly RouteConfig[]): void {
+/**
+ * `(method, path)` -> the 405 to answer, or undefined when the path has an operation for the
+ * method or has none at all. `path` is the canonical one (createApp's getPath): the template's
+ * case, no trailing slash.
+ */
+export function createMethodCheck(
+  operations: readonly RouteConfig[],
+): (method: string, path: string) => MethodNotAllowedError | undefined {
   const routes = operations.map((route) => ({
-    path: route.path,
     segments: route.path.split("/"),
     method: route.method.toUpperCase(),
   }));
-
-  /** The methods of the operations whose path matches this request path. */
-  const methodsAt = (path: string) => {
-    const segments = path.split("/");
-    const methods = new Set<string>();
-    for (const route of routes) {
-      const matches =
-        route.segments.length === segments.length &&
-        route.segments.every(
-          (segment, i) =>
-            segment.startsWith("{") || segment.toLowerCase() === segments[i]?.toLowerCase(),
-        );
-      if (matches) methods.add(route.method);
+  // Clients send the same few paths again and again: remember each one's methods, bounded as
+  // the path canonicaliser's memo is (10,000 paths of at most 200 characters).
+  const memo = new Map<string, ReadonlySet<string>>();
+  const methodsAt = (path: string): ReadonlySet<string> => {
+    let methods = memo.get(path);
+    if (methods === undefined) {
+      const segments = path.split("/");
+      const found = new Set<string>();
+      for (const route of routes) {
+        const matches =
+          route.segments.length === segments.length &&
+          route.segments.every(
+            (segment, i) =>
+              segment.startsWith("{") || segment.toLowerCase() === segments[i]?.toLowerCase(),
+          );
+        if (matches) found.add(route.method);
+      }
+      methods = found;
+      if (path.length > 200) return methods;
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(path, methods);
     }
     return methods;
   };
 
-  // The path is the canonical one (createApp's getPath): the template's case, no trailing slash.
-  const answer: MiddlewareHandler<AppEnv> = (c, next) => {
-    const methods = methodsAt(c.req.path);
-    if (methods.has(c.req.method === "HEAD" ? "GET" : c.req.method)) return next();
-    const allow = METHODS.flatMap((method) =>
-      !methods.has(method) ? [] : method === "GET" ? ["GET", "HEAD"] : [method],
+  return (method, path) => {
+    const methods = methodsAt(path);
+    if (methods.size === 0 || methods.has(method === "HEAD" ? "GET" : method)) return undefined;
+    const allow = METHODS.flatMap((each) =>
+      !methods.has(each) ? [] : each === "GET" ? ["GET", "HEAD"] : [each],
     ).join(", ");
-    throw new MethodNotAllowedError(
-      `This path has no ${c.req.method} operation; it answers ${allow}.`,
+    return new MethodNotAllowedError(
+      `This path has no ${method} operation; it answers ${allow}.`,
       allow,
     );
   };
-  answers.add(answer);
-
-  for (const path of new Set(routes.map((route) => route.path))) {
-    const own = new Set(routes.filter((route) => route.path === path).map((route) => route.method));
-    const missing = METHODS.filter((method) => !own.has(method));
-    app.on(missing, path.replace(/\{([^}]+)\}/g, ":$1"), answer);
-  }
 }
