@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     // Served by Node, the header goes on Node's own response: every answer then carries it,
     // and Hono's responses keep a single header of their own (with two or more it builds a
     // fetch Headers object, which alone cost a seventh of a cheap request). In process (tests,
-    // app.request) the context carries it. Errors also get it from onError.
+    // app.request) the context carries it. Errors also get it from answerError.
     const outgoing = c.env?.outgoing;
     if (outgoing) outgoing.setHeader("x-vol-correlation", correlationId);
     else c.header("x-vol-correlation", correlationId);

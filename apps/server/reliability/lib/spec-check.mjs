@@ -154,6 +154,8 @@ export function createSpecChecker(spec = loadSpec()) {
             problems.push(`${method} ${pathname}: no ${method} operation, yet status ${status}`);
           else if (sent !== expected)
             problems.push(`${method} ${pathname}: Allow is "${sent}", not "${expected}"`);
+          if (status === 405 && !head && body?.errorCode !== "METHOD_NOT_ALLOWED")
+            problems.push(`${method} ${pathname}: 405 with errorCode ${body?.errorCode}`);
         }
         if (validate && !head && !validate(body))
           problems.push(...describe(`${method} ${pathname}`, validate));
@@ -169,11 +171,12 @@ export function createSpecChecker(spec = loadSpec()) {
         }
       }
       const media = response.content?.["application/json"];
-      if (media && !head) {
+      if (media) {
         const contentType = headers.get("content-type") ?? "";
         if (!contentType.startsWith("application/json")) {
           problems.push(`${where}: content-type is "${contentType}", not application/json`);
         }
+        if (head) return problems;
         const ajv = status < 400 && searchParams.has("responseFields") ? selected : strict;
         const validate = validatorFor(ajv, `${operation.id}:${status}`, media.schema);
         if (!validate(body)) problems.push(...describe(where, validate));

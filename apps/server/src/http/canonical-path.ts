@@ -25,8 +25,11 @@ export function createPathCanonicaliser(templates: string[]): (path: string) => 
     const segments = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/");
     for (const route of routes) {
       if (route.length !== segments.length) continue;
-      const matches = route.every(
-        (segment, i) => segment === null || segment.toLowerCase() === segments[i]?.toLowerCase(),
+      // A parameter takes one segment, never an empty one (as Hono's router does).
+      const matches = route.every((segment, i) =>
+        segment === null
+          ? segments[i] !== ""
+          : segment.toLowerCase() === segments[i]?.toLowerCase(),
       );
       if (matches) return route.map((segment, i) => segment ?? segments[i]).join("/");
     }

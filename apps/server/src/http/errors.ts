@@ -1,5 +1,6 @@
 // Named domain errors (one per failure) and the single function that maps any error to a
-// status and Kibo's error body. Services throw these; nothing else builds error responses.
+// status and Kibo's error body. Services and the HTTP layer throw these (the 405 is answered
+// with one, unthrown); nothing else builds error responses.
 import type { ErrorCode, KiboErrorBody } from "./error-schema.js";
 
 export interface FieldProblem {

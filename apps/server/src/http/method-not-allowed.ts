@@ -14,8 +14,8 @@ const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
 
 /**
  * `(method, path)` -> the 405 to answer, or undefined when the path has an operation for the
- * method or has none at all. `path` is the canonical one (createApp's getPath): the template's
- * case, no trailing slash.
+ * method or has none at all. `path` is the canonical one (createApp's getPath): where it
+ * matches a route, in the template's case and without the trailing slash.
  */
 export function createMethodCheck(
   operations: readonly RouteConfig[],
@@ -35,9 +35,10 @@ export function createMethodCheck(
       for (const route of routes) {
         const matches =
           route.segments.length === segments.length &&
-          route.segments.every(
-            (segment, i) =>
-              segment.startsWith("{") || segment.toLowerCase() === segments[i]?.toLowerCase(),
+          route.segments.every((segment, i) =>
+            segment.startsWith("{")
+              ? segments[i] !== ""
+              : segment.toLowerCase() === segments[i]?.toLowerCase(),
           );
         if (matches) found.add(route.method);
       }

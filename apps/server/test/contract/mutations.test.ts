@@ -800,6 +800,27 @@ describe.each(DIALECTS)("on %s, the real app", (dialect) => {
         want: 'POST /healthz: Allow is "GET", not "GET, HEAD"',
       },
       {
+        given: "a 405 with another errorCode (POST /healthz: ITEM_NOT_FOUND)",
+        path: "/healthz",
+        front: async (c, next) => {
+          await next();
+          const body = (await c.res.json()) as Json;
+          c.res = new Response(JSON.stringify({ ...body, errorCode: "ITEM_NOT_FOUND" }), c.res);
+        },
+        request: async () => ({ method: "POST" }),
+        want: "POST /healthz: 405 with errorCode ITEM_NOT_FOUND",
+      },
+      {
+        given: "an answer to HEAD with another content type (HEAD /healthz as text/html)",
+        path: "/healthz",
+        front: async (c, next) => {
+          await next();
+          c.res.headers.set("content-type", "text/html");
+        },
+        request: async () => ({ method: "HEAD" }),
+        want: 'getHealth 200: content-type is "text/html", not application/json',
+      },
+      {
         given: "a method a path lacks answered 404 instead of 405 (POST /healthz)",
         path: "/healthz",
         front: async (c) =>

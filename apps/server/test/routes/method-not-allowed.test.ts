@@ -107,6 +107,22 @@ describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
     expect((await readJson(response)).errorCode).toBe("ITEM_NOT_FOUND");
   });
 
+  it("takes no empty segment for a path parameter: /accounts/ is no account's path", async () => {
+    for (const [method, path] of [
+      ["POST", "/api/commerce/customer/accounts/"],
+      ["GET", "/api/commerce/customer/accounts/"],
+      ["POST", "/api/commerce/customer/accounts//"],
+      ["PUT", "/api/platform/tenants/"],
+    ] as const) {
+      const response = await t.call(path, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(response.headers.get("allow")).toBeNull();
+    }
+  });
+
   it("leaves Hono its fastest router (405 routes beside the operations' made it fall back)", async () => {
     await t.call("/healthz");
     const router = t.app.router as { activeRouter?: { name: string } };
