@@ -47,6 +47,20 @@ async function main(): Promise<void> {
     openApiDocument: parse(readFileSync(SPEC_URL, "utf8")),
   });
   const created = await bootstrapPlatform(createPlatformRepository(db), config, now);
+  if (created) {
+    // Printed once, as the development application is created: only its hash is stored. Not
+    // after listening: a start that then fails (the port taken) would lose the secret for good.
+    console.log(
+      [
+        "",
+        "A development application was created (its secret is shown only now):",
+        `  client id:     ${created.clientId}`,
+        `  shared secret: ${created.sharedSecret}`,
+        `  tenant ${config.tenant.id}, site ${config.site.id}`,
+        "",
+      ].join("\n"),
+    );
+  }
 
   const server = serve(
     {
@@ -57,19 +71,6 @@ async function main(): Promise<void> {
     },
     (info) => {
       logger.info("listening", { address: info.address, port: info.port, database: db.dialect });
-      if (created) {
-        // Printed once, when the development application is created: only its hash is stored.
-        console.log(
-          [
-            "",
-            "A development application was created (its secret is shown only now):",
-            `  client id:     ${created.clientId}`,
-            `  shared secret: ${created.sharedSecret}`,
-            `  tenant ${config.tenant.id}, site ${config.site.id}`,
-            "",
-          ].join("\n"),
-        );
-      }
     },
   );
 

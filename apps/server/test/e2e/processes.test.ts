@@ -100,7 +100,7 @@ const json = (line: string): Record<string, unknown> | undefined => {
 };
 
 /** The development credentials a first start prints, or undefined when it printed none. */
-function printedCredentials(server: ServerProcess): Credentials | undefined {
+function printedCredentials(server: { stdout: readonly string[] }): Credentials | undefined {
   const field = (label: string) =>
     server.stdout
       .map((line) => new RegExp(`^\\s*${label}:\\s+(\\S+)\\s*$`).exec(line)?.[1])
@@ -318,33 +318,50 @@ describe("the built server refusing to start", () => {
     const child = spawn(process.execPath, [SERVER_ENTRY], {
       cwd: SERVER_DIR,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir(), ...env },
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
     });
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     const [code] = await once(child, "exit");
     clearTimeout(timer);
-    return { code, lines: stderr.split("\n").filter(Boolean) };
+    return { code, lines: stderr.split("\n").filter(Boolean), stdout: stdout.split("\n") };
   }
 
-  it("says in one line, with no stack trace, that its port is taken", async () => {
+  it("says in one line, with no stack trace, that its port is taken, and still shows the credentials it created", async () => {
     const holder = createServer().listen(0, "127.0.0.1");
     await once(holder, "listening");
     const { port } = holder.address() as { port: number };
+    const databaseUrl = join(dir(), "port-taken.sqlite");
+    let credentials: Credentials | undefined;
     try {
-      const { code, lines } = await failedStart({
+      const { code, lines, stdout } = await failedStart({
         PORT: String(port),
         HOST: "127.0.0.1",
-        DATABASE_URL: join(dir(), "port-taken.sqlite"),
+        DATABASE_URL: databaseUrl,
       });
       expect(code).toBe(1);
       expect(lines).toEqual([expect.stringMatching(/^start-up failed: .*EADDRINUSE/)]);
       expect(lines[0]).toContain(`127.0.0.1:${port}`);
+      // The development application was created before the port was found taken, and only
+      // this start can show its secret: it did.
+      credentials = printedCredentials({ stdout });
     } finally {
       holder.close();
+    }
+    expect(credentials).toBeDefined();
+    const server = await startServer({ databaseUrl, name: "after the port was taken" });
+    try {
+      expect(printedCredentials(server)).toBeUndefined();
+      await appToken(server, credentials as Credentials, new Secrets());
+    } finally {
+      await server.stop();
     }
   });
 
