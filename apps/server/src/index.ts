@@ -1,5 +1,6 @@
-// The only module with side effects: read the environment, open and migrate the database,
-// serve HTTP, and stop gracefully on SIGTERM/SIGINT.
+// The server's entry point and, with the operator commands in cli/, the only code with side
+// effects: read the environment, open and migrate the database, serve HTTP, and stop
+// gracefully on SIGTERM/SIGINT.
 import { readFileSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { serve } from "@hono/node-server";
