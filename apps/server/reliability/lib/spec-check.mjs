@@ -77,6 +77,14 @@ export function bodyOf(text, headers) {
   }
 }
 
+function decodedPath(path) {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path; // a malformed escape: the server answers it as written
+  }
+}
+
 export function createSpecChecker(spec = loadSpec()) {
   const makeAjv = (dropRequired) => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -127,7 +135,10 @@ export function createSpecChecker(spec = loadSpec()) {
 
     /** The problems with one response (its body parsed, see bodyOf); empty when it matches. */
     check({ method, url, status, headers, body }) {
-      const { pathname, searchParams } = new URL(url, "http://localhost");
+      const parsed = new URL(url, "http://localhost");
+      const { searchParams } = parsed;
+      // The path as the server routes it: percent-escapes decoded as decodeURI does (Hono too).
+      const pathname = decodedPath(parsed.pathname);
       // HEAD is answered as GET, without the body.
       const head = method.toUpperCase() === "HEAD";
       const operation = operations.find(

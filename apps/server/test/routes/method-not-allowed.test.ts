@@ -55,6 +55,18 @@ describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
     expect((await refused(response)).allow).toBe("GET, HEAD, POST");
   });
 
+  it("matches a percent-escaped path as the operation it decodes to", async () => {
+    const escaped = SIGN_UP.replace("Add-Account", "Add%2DAccount");
+    const response = await t.call(escaped, { method: "PUT" });
+    expect((await refused(response)).allow).toBe("GET, HEAD, POST");
+    const signUp = await t.call(escaped, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      json: signUpBody(),
+    });
+    expect(signUp.status).toBe(200);
+  });
+
   it("names each path's own methods, and HEAD with GET", async () => {
     const cases: [string, string, string][] = [
       ["POST", "/healthz", "GET, HEAD"],
