@@ -7,6 +7,7 @@
 // for POST /accounts/{accountId} beside the POST of /accounts/Add-Account-And-Login are more
 // than Hono's RegExpRouter takes, and its fallback router made every request slower.
 import type { RouteConfig } from "@hono/zod-openapi";
+import { fitsTemplate, rememberedByPath, templateSegments } from "./canonical-path.js";
 import { MethodNotAllowedError } from "./errors.js";
 
 /** The methods an operation may have; HEAD is GET's (Hono answers it with the GET route). */
@@ -21,34 +22,16 @@ export function createMethodCheck(
   operations: readonly RouteConfig[],
 ): (method: string, path: string) => MethodNotAllowedError | undefined {
   const routes = operations.map((route) => ({
-    segments: route.path.split("/"),
+    template: templateSegments(route.path),
     method: route.method.toUpperCase(),
   }));
-  // Clients send the same few paths again and again: remember each one's methods, bounded as
-  // the path canonicaliser's memo is (10,000 paths of at most 200 characters).
-  const memo = new Map<string, ReadonlySet<string>>();
-  const methodsAt = (path: string): ReadonlySet<string> => {
-    let methods = memo.get(path);
-    if (methods === undefined) {
-      const segments = path.split("/");
-      const found = new Set<string>();
-      for (const route of routes) {
-        const matches =
-          route.segments.length === segments.length &&
-          route.segments.every((segment, i) =>
-            segment.startsWith("{")
-              ? segments[i] !== ""
-              : segment.toLowerCase() === segments[i]?.toLowerCase(),
-          );
-        if (matches) found.add(route.method);
-      }
-      methods = found;
-      if (path.length > 200) return methods;
-      if (memo.size >= 10_000) memo.clear();
-      memo.set(path, methods);
-    }
+  const methodsAt = rememberedByPath((path): ReadonlySet<string> => {
+    const segments = path.split("/");
+    const methods = new Set<string>();
+    for (const route of routes)
+      if (fitsTemplate(route.template, segments)) methods.add(route.method);
     return methods;
-  };
+  });
 
   return (method, path) => {
     const methods = methodsAt(path);
