@@ -114,10 +114,20 @@ export function createSpecChecker(spec = loadSpec()) {
         id: String(operation.operationId),
         method: method.toUpperCase(),
         pattern,
+        parameters: (full.match(/\{/g) ?? []).length,
         responses: operation.responses,
       });
     }
   }
+  /**
+   * The operations of the path item a request path is: a fixed path before a templated one, as
+   * OpenAPI matches them (/accounts/Add-Account-And-Login is not /accounts/{accountId}).
+   */
+  const operationsAt = (pathname) => {
+    const fitting = operations.filter((op) => op.pattern.test(pathname));
+    const fewest = Math.min(...fitting.map((op) => op.parameters));
+    return fitting.filter((op) => op.parameters === fewest);
+  };
   const errorSchemaRef = "spec#/components/schemas/KiboError";
   const compiled = new Map();
   const validatorFor = (ajv, key, schema) => {
@@ -141,8 +151,9 @@ export function createSpecChecker(spec = loadSpec()) {
       const pathname = decodedPath(parsed.pathname);
       // HEAD is answered as GET, without the body.
       const head = method.toUpperCase() === "HEAD";
-      const operation = operations.find(
-        (op) => op.method === (head ? "GET" : method.toUpperCase()) && op.pattern.test(pathname),
+      const pathOperations = operationsAt(pathname);
+      const operation = pathOperations.find(
+        (op) => op.method === (head ? "GET" : method.toUpperCase()),
       );
       const problems = [];
       if (!operation && META_ROUTE.test(pathname)) return problems;
@@ -151,9 +162,7 @@ export function createSpecChecker(spec = loadSpec()) {
         // has no operation at all; 405 where it has some for other methods, with an Allow
         // header naming exactly those (and HEAD with GET), as the spec's description says.
         const validate = strict.getSchema(errorSchemaRef);
-        const methods = new Set(
-          operations.filter((op) => op.pattern.test(pathname)).map((op) => op.method),
-        );
+        const methods = new Set(pathOperations.map((op) => op.method));
         if (methods.size === 0 && status !== 404)
           problems.push(`${method} ${pathname}: no operation, yet status ${status}`);
         if (methods.size > 0) {

@@ -1,7 +1,9 @@
 // A request whose path has operations, but none for its method, answers 405 with an Allow
 // header naming the methods the path has (RFC 9110, 15.5.6), instead of the 401 of a missing
 // token or the 404 of an unknown path: a caller who sent GET where only POST exists learns that,
-// whatever token it holds.
+// whatever token it holds. A path's methods are those of the route it is, a fixed path before
+// a templated one, as OpenAPI matches paths: /accounts/Add-Account-And-Login has POST only,
+// though /accounts/{accountId} has GET.
 //
 // Checked in createApp's first middleware rather than with a route per missing method: routes
 // for POST /accounts/{accountId} beside the POST of /accounts/Add-Account-And-Login are more
@@ -21,16 +23,18 @@ const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
 export function createMethodCheck(
   operations: readonly RouteConfig[],
 ): (method: string, path: string) => MethodNotAllowedError | undefined {
-  const routes = operations.map((route) => ({
-    template: templateSegments(route.path),
-    method: route.method.toUpperCase(),
-  }));
+  const routes = operations.map((route) => {
+    const template = templateSegments(route.path);
+    const parameters = template.filter((segment) => segment === null).length;
+    return { template, parameters, method: route.method.toUpperCase() };
+  });
   const methodsAt = rememberedByPath((path): ReadonlySet<string> => {
     const segments = path.split("/");
-    const methods = new Set<string>();
-    for (const route of routes)
-      if (fitsTemplate(route.template, segments)) methods.add(route.method);
-    return methods;
+    const fitting = routes.filter((route) => fitsTemplate(route.template, segments));
+    const fewest = Math.min(...fitting.map((route) => route.parameters));
+    return new Set(
+      fitting.filter((route) => route.parameters === fewest).map((route) => route.method),
+    );
   });
 
   return (method, path) => {
