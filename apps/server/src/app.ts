@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
 
   const limits = createAbuseLimits(deps.limiter, config.rateLimits, logger);
   const canonical = createPathCanonicaliser(ROUTES.map((route) => route.path));
-  const methodNotAllowed = createMethodCheck(ROUTES);
+  const methods = createMethodCheck(ROUTES);
   const app: AppOpenAPI = new OpenAPIHono<AppEnv>({
     getPath: (request) => canonical(getPath(request)),
     // Bodies are validated by @hono/zod-openapi (parameters by mountOperation): the same error.
@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     if (outgoing) outgoing.setHeader("x-vol-correlation", correlationId);
     else c.header("x-vol-correlation", correlationId);
     // A method the path lacks is answered here, before the token is checked, whatever it is.
-    const refusal = methodNotAllowed(c.req.method, c.req.path);
+    const refusal = methods.refusal(c.req.method, c.req.path);
     if (refusal) c.res = answerError(refusal, c);
     else await next();
     logger.info("request", {
@@ -180,6 +180,8 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   // header, and only as an application token. Each route then asks for the kind it accepts:
   // c.get("application")() or c.get("caller")().
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+    // A path no operation has answers 404, whatever the token: nothing there to protect.
+    if (!methods.hasOperations(c.req.path)) return next();
     const authorization = c.req.header("authorization");
     const appClaims = authorization === undefined ? c.req.header("x-vol-app-claims") : undefined;
     const [scheme, token] =

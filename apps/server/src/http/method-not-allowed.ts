@@ -16,13 +16,18 @@ import { MethodNotAllowedError } from "./errors.js";
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
 
 /**
- * `(method, path)` -> the 405 to answer, or undefined when the path has an operation for the
- * method or has none at all. `path` is the canonical one (createApp's getPath): where it
- * matches a route, in the template's case and without the trailing slash.
+ * What the operations' paths say about a request path. `path` is the canonical one
+ * (createApp's getPath): where it matches a route, in the template's case and without the
+ * trailing slash.
  */
-export function createMethodCheck(
-  operations: readonly RouteConfig[],
-): (method: string, path: string) => MethodNotAllowedError | undefined {
+export interface MethodCheck {
+  /** Whether some operation, of any method, has this path. */
+  hasOperations(path: string): boolean;
+  /** The 405 to answer, or undefined when the path has an operation for the method or none. */
+  refusal(method: string, path: string): MethodNotAllowedError | undefined;
+}
+
+export function createMethodCheck(operations: readonly RouteConfig[]): MethodCheck {
   const routes = operations.map((route) => {
     const template = templateSegments(route.path);
     const parameters = template.filter((segment) => segment === null).length;
@@ -37,15 +42,18 @@ export function createMethodCheck(
     );
   });
 
-  return (method, path) => {
-    const methods = methodsAt(path);
-    if (methods.size === 0 || methods.has(method === "HEAD" ? "GET" : method)) return undefined;
-    const allow = METHODS.flatMap((each) =>
-      !methods.has(each) ? [] : each === "GET" ? ["GET", "HEAD"] : [each],
-    ).join(", ");
-    return new MethodNotAllowedError(
-      `This path has no ${method} operation; it answers ${allow}.`,
-      allow,
-    );
+  return {
+    hasOperations: (path) => methodsAt(path).size > 0,
+    refusal: (method, path) => {
+      const methods = methodsAt(path);
+      if (methods.size === 0 || methods.has(method === "HEAD" ? "GET" : method)) return undefined;
+      const allow = METHODS.flatMap((each) =>
+        !methods.has(each) ? [] : each === "GET" ? ["GET", "HEAD"] : [each],
+      ).join(", ");
+      return new MethodNotAllowedError(
+        `This path has no ${method} operation; it answers ${allow}.`,
+        allow,
+      );
+    },
   };
 }

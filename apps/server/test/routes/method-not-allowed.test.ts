@@ -21,6 +21,10 @@ describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
     token = await t.appToken();
   });
   afterAll(() => t.close());
+  const withAndWithoutToken = (): Record<string, string>[] => [
+    {},
+    { authorization: `Bearer ${token}` },
+  ];
 
   /** The 405's Allow header and errorCode, after checking it carries Kibo's error body. */
   const refused = async (response: Response) => {
@@ -33,12 +37,8 @@ describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
 
   it("answers 405 naming the sign-up path's one method, with or without a token, and creates nothing", async () => {
     const before = await countAccounts(t.db);
-    const withAndWithoutToken: Record<string, string>[] = [
-      {},
-      { authorization: `Bearer ${token}` },
-    ];
     for (const method of ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
-      for (const headers of withAndWithoutToken) {
+      for (const headers of withAndWithoutToken()) {
         const init =
           method === "GET" ? { method, headers } : { method, headers, json: signUpBody() };
         const response = await t.call(SIGN_UP, init);
@@ -119,11 +119,19 @@ describe.each(DIALECTS)("a method the path lacks, on %s", (dialect) => {
     expect((await t.call(SIGN_UP, { method: "POST", json: signUpBody() })).status).toBe(401);
   });
 
-  it("still answers 404 where the path has no operation at all", async () => {
-    const response = await t.call("/no/such/route", { method: "PUT" });
-    expect(response.status).toBe(404);
-    expect(response.headers.get("allow")).toBeNull();
-    expect((await readJson(response)).errorCode).toBe("ITEM_NOT_FOUND");
+  it("still answers 404 where the path has no operation at all, with or without a token", async () => {
+    for (const path of [
+      "/no/such/route",
+      "/api/commerce/customer/accountz",
+      "/api/platform/tenants/1000/sites",
+    ]) {
+      for (const headers of withAndWithoutToken()) {
+        const response = await t.call(path, { method: "PUT", headers });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get("allow")).toBeNull();
+        expect((await readJson(response)).errorCode).toBe("ITEM_NOT_FOUND");
+      }
+    }
   });
 
   it("takes no empty segment for a path parameter: /accounts/ is no account's path", async () => {
