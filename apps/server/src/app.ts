@@ -140,7 +140,9 @@ export function createApp(deps: AppDeps): AppOpenAPI {
     if (outgoing) outgoing.setHeader("x-vol-correlation", correlationId);
     else c.header("x-vol-correlation", correlationId);
     // A method the path lacks is answered here, before the token is checked, whatever it is.
-    const refusal = methods.refusal(c.req.method, c.req.path);
+    const pathMethods = methods.methodsAt(c.req.path);
+    c.set("pathMethods", pathMethods);
+    const refusal = methods.refusal(c.req.method, pathMethods);
     if (refusal) c.res = answerError(refusal, c);
     else await next();
     logger.info("request", {
@@ -181,7 +183,7 @@ export function createApp(deps: AppDeps): AppOpenAPI {
   // c.get("application")() or c.get("caller")().
   const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     // A path no operation has answers 404, whatever the token: nothing there to protect.
-    if (!methods.hasOperations(c.req.path)) return next();
+    if (c.get("pathMethods").size === 0) return next();
     const authorization = c.req.header("authorization");
     const appClaims = authorization === undefined ? c.req.header("x-vol-app-claims") : undefined;
     const [scheme, token] =

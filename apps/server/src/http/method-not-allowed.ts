@@ -21,10 +21,13 @@ const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
  * trailing slash.
  */
 export interface MethodCheck {
-  /** Whether some operation, of any method, has this path. */
-  hasOperations(path: string): boolean;
-  /** The 405 to answer, or undefined when the path has an operation for the method or none. */
-  refusal(method: string, path: string): MethodNotAllowedError | undefined;
+  /** The methods of the operations this path is (a fixed path before a templated one). */
+  methodsAt(path: string): ReadonlySet<string>;
+  /**
+   * The 405 to answer for `method` on a path with these methods, or undefined when one of them
+   * is the method or there are none.
+   */
+  refusal(method: string, methods: ReadonlySet<string>): MethodNotAllowedError | undefined;
 }
 
 export function createMethodCheck(operations: readonly RouteConfig[]): MethodCheck {
@@ -43,9 +46,8 @@ export function createMethodCheck(operations: readonly RouteConfig[]): MethodChe
   });
 
   return {
-    hasOperations: (path) => methodsAt(path).size > 0,
-    refusal: (method, path) => {
-      const methods = methodsAt(path);
+    methodsAt,
+    refusal: (method, methods) => {
       if (methods.size === 0 || methods.has(method === "HEAD" ? "GET" : method)) return undefined;
       const allow = METHODS.flatMap((each) =>
         !methods.has(each) ? [] : each === "GET" ? ["GET", "HEAD"] : [each],

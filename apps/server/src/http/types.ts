@@ -21,6 +21,8 @@ export interface AppEnv {
     services: Services;
     limits: AbuseLimits;
     correlationId: string;
+    /** The methods of the operations the request's path has; none: it answers 404. */
+    pathMethods: ReadonlySet<string>;
     /** The authenticated application; throws 401 when the route had no valid app token. */
     application: () => AppPrincipal;
     /** Whoever the bearer token proves: an application or a shopper; throws 401 without one. */
